@@ -1,0 +1,10 @@
+export * from "./types.ts";
+export * as LABELS from "./labels.ts";
+export { CLIENT_SERVICE, SERVER_SERVICE, PROCESS_TYPES, SERVICE_OF, RESOURCE_LABELS } from "./services.ts";
+export { IPC_CHANNELS, type IpcChannel } from "./ipc-channels.ts";
+export { SPAN_FAMILIES, SERVER_ROUTES } from "./spans.ts";
+export { LOG_EVENTS, LOG_TYPE_ATTRIBUTE, LOG_STREAM_LABELS, LOG_RECORD_FIELDS } from "./logs.ts";
+export { prometheusNames, unitWords, type PrometheusNames, type PrometheusType } from "./prometheus-names.ts";
+export { catalogErrors, assertValidCatalog, CatalogError } from "./validate.ts";
+export { createLabelCap } from "./cap-label.ts";
+export { METRICS, ALL_METRICS, ALL_SPAN_FAMILIES, ALL_LOG_EVENTS, metricByPrometheusName } from "./registry.ts";

@@ -1,0 +1,25 @@
+// The whole catalog as one registry, validated once when first imported.
+import { LOG_EVENTS } from "./logs.ts";
+import { CLIENT_METRICS } from "./metrics/client.ts";
+import { PIPELINE_METRICS } from "./metrics/pipeline.ts";
+import { SERVER_METRICS } from "./metrics/server.ts";
+import { prometheusNames } from "./prometheus-names.ts";
+import { SPAN_FAMILIES } from "./spans.ts";
+import type { LogEventDecl, MetricDecl, SpanFamilyDecl } from "./types.ts";
+import { assertValidCatalog } from "./validate.ts";
+
+export const METRICS = { ...CLIENT_METRICS, ...PIPELINE_METRICS, ...SERVER_METRICS } as const;
+
+export const ALL_METRICS: readonly MetricDecl[] = Object.values(METRICS);
+export const ALL_SPAN_FAMILIES: readonly SpanFamilyDecl[] = Object.values(SPAN_FAMILIES);
+export const ALL_LOG_EVENTS: readonly LogEventDecl[] = Object.values(LOG_EVENTS);
+
+assertValidCatalog({ metrics: ALL_METRICS, spans: ALL_SPAN_FAMILIES, logs: ALL_LOG_EVENTS });
+
+const BY_SERIES = new Map<string, MetricDecl>();
+for (const m of ALL_METRICS) for (const s of prometheusNames(m).series) BY_SERIES.set(s, m);
+
+/** The declaration behind a Prometheus series name (`…_bucket` included), if any. */
+export function metricByPrometheusName(series: string): MetricDecl | undefined {
+  return BY_SERIES.get(series);
+}

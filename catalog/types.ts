@@ -1,0 +1,102 @@
+// Public types of the signal catalog. Every metric, span family and log event that the
+// client or server emits is declared with these, and every dashboard, alert, saved query
+// and k6 check may only name what is declared.
+
+/** Which process emits a signal; also the `service.name` resource attribute it carries. */
+export type Emitter = "client-main" | "client-renderer" | "server";
+
+/** A label whose values come from a fixed list written here. */
+export interface EnumLabel {
+  readonly name: string;
+  readonly kind: "enum";
+  readonly values: readonly string[];
+  readonly description: string;
+}
+
+/**
+ * A label from a finite domain described by a pattern (HTTP status codes: at most 500
+ * values). Bounded by construction.
+ */
+export interface PatternLabel {
+  readonly name: string;
+  readonly kind: "pattern";
+  readonly pattern: RegExp;
+  readonly description: string;
+}
+
+/**
+ * A label whose natural domain is open (streamer names, versions) but that the emitter caps
+ * per process: past `max` distinct values every new value is recorded as `overflowValue`.
+ * The cap is what makes it bounded; the emitter must enforce it (see capLabel()).
+ */
+export interface CappedLabel {
+  readonly name: string;
+  readonly kind: "capped";
+  readonly max: number;
+  readonly overflowValue: string;
+  readonly description: string;
+}
+
+/** Identifiers (user id, session id, message id, URL): allowed on spans and logs only. */
+export interface UnboundedLabel {
+  readonly name: string;
+  readonly kind: "unbounded";
+  readonly description: string;
+}
+
+export type BoundedLabel = EnumLabel | PatternLabel | CappedLabel;
+export type Label = BoundedLabel | UnboundedLabel;
+
+export type Instrument = "counter" | "updowncounter" | "histogram" | "gauge";
+
+/**
+ * A metric as the OpenTelemetry SDK creates it. `name` is the OTel instrument name; the
+ * names it has in Prometheus follow from `name`, `instrument` and `unit` (prometheus-names.ts).
+ * `labels` only accepts bounded labels: an unbounded one fails to compile, and
+ * validateCatalog() rejects it again at build time for anything that slipped past the types.
+ */
+export interface MetricDecl {
+  readonly name: string;
+  readonly instrument: Instrument;
+  /** UCUM unit as OTel expects it: "s", "By", "1", or an annotation such as "{message}". */
+  readonly unit: string;
+  readonly description: string;
+  readonly labels: readonly BoundedLabel[];
+  /** Explicit bucket boundaries, in `unit`; histograms only. */
+  readonly buckets?: readonly number[];
+  readonly emittedBy: readonly Emitter[];
+}
+
+export type SpanKindName = "internal" | "server" | "client" | "producer" | "consumer";
+
+export interface SpanAttributeDecl {
+  readonly key: string;
+  readonly type: "string" | "int" | "double" | "boolean";
+  readonly description: string;
+}
+
+/**
+ * A family of span names with few distinct values: `ipc:<channel>` is one family whose
+ * names are `ipc:store:set`, `ipc:telemetry:record-error`, ... `names` lists every name the
+ * family may produce, so TraceQL, dashboards and tests can check against it.
+ */
+export interface SpanFamilyDecl {
+  readonly family: string;
+  /** Regular expression (RE2 syntax, fully anchored by TraceQL) matching every name. */
+  readonly namePattern: string;
+  readonly names: readonly string[];
+  readonly kind: SpanKindName;
+  readonly description: string;
+  readonly attributes: readonly SpanAttributeDecl[];
+  readonly emittedBy: readonly Emitter[];
+}
+
+/** Log event types from seed 001 (log, error, metric, event, vital) plus the server's own. */
+export interface LogEventDecl {
+  readonly type: string;
+  readonly description: string;
+  /** Attributes on the OTel log record; Loki keeps them as structured metadata. */
+  readonly attributes: readonly SpanAttributeDecl[];
+  readonly severities: readonly ("debug" | "info" | "warn" | "error" | "fatal")[];
+  readonly emittedBy: readonly Emitter[];
+}

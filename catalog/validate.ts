@@ -1,0 +1,89 @@
+// Catalog rules checked at build time. The types already refuse an unbounded label on a
+// metric; these checks catch what the types cannot see (duplicates, bad buckets, a label
+// smuggled in through a cast) and name the metric and label at fault.
+import { prometheusNames } from "./prometheus-names.ts";
+import { RESOURCE_LABELS } from "./services.ts";
+import type { Label, LogEventDecl, MetricDecl, SpanFamilyDecl } from "./types.ts";
+
+const METRIC_NAME = /^[a-z][a-z0-9_]*$/;
+const LABEL_NAME = /^[a-z_][a-z0-9_]*$/;
+/** Labels Prometheus or the translation reserves. */
+const RESERVED_LABELS = new Set<string>([...RESOURCE_LABELS, "le", "quantile", "__name__"]);
+
+export interface CatalogInput {
+  readonly metrics: readonly MetricDecl[];
+  readonly spans: readonly SpanFamilyDecl[];
+  readonly logs: readonly LogEventDecl[];
+}
+
+export function catalogErrors({ metrics, spans, logs }: CatalogInput): string[] {
+  const errors: string[] = [];
+  const seenNames = new Map<string, string>();
+
+  for (const m of metrics) {
+    const where = `metric ${m.name}`;
+    if (!METRIC_NAME.test(m.name)) errors.push(`${where}: name must match ${METRIC_NAME}`);
+    for (const series of prometheusNames(m).series) {
+      const other = seenNames.get(series);
+      if (other !== undefined) errors.push(`${where}: Prometheus series ${series} is also produced by ${other}`);
+      seenNames.set(series, m.name);
+    }
+    const labelNames = new Set<string>();
+    for (const label of m.labels as readonly Label[]) {
+      const at = `${where}, label ${label.name}`;
+      if (label.kind === "unbounded") {
+        errors.push(`${at}: unbounded label on a metric (${label.description}); put it on spans or logs instead`);
+      } else if (label.kind === "enum") {
+        if (label.values.length === 0) errors.push(`${at}: enum label has no values`);
+        if (new Set(label.values).size !== label.values.length) errors.push(`${at}: duplicate enum values`);
+      } else if (label.kind === "capped") {
+        if (!(Number.isInteger(label.max) && label.max > 0)) errors.push(`${at}: cap must be a positive integer`);
+      }
+      if (!LABEL_NAME.test(label.name)) errors.push(`${at}: label name must match ${LABEL_NAME}`);
+      if (RESERVED_LABELS.has(label.name)) errors.push(`${at}: label name is reserved`);
+      if (labelNames.has(label.name)) errors.push(`${at}: label declared twice`);
+      labelNames.add(label.name);
+    }
+    if (m.instrument === "histogram") {
+      const b = m.buckets ?? [];
+      if (b.length === 0) errors.push(`${where}: histogram needs explicit buckets`);
+      if (b.some((v, i) => i > 0 && v <= (b[i - 1] as number))) errors.push(`${where}: buckets must increase strictly`);
+    } else if (m.buckets !== undefined) {
+      errors.push(`${where}: only histograms take buckets`);
+    }
+    if (m.emittedBy.length === 0) errors.push(`${where}: no emitter`);
+  }
+
+  const families = new Set<string>();
+  for (const f of spans) {
+    const where = `span family ${f.family}`;
+    if (families.has(f.family)) errors.push(`${where}: declared twice`);
+    families.add(f.family);
+    const re = new RegExp(`^(?:${f.namePattern})$`);
+    for (const name of f.names) {
+      if (!re.test(name)) errors.push(`${where}: name ${name} does not match ${f.namePattern}`);
+    }
+    if (f.names.length === 0) errors.push(`${where}: no names`);
+  }
+
+  const types = new Set<string>();
+  for (const l of logs) {
+    if (types.has(l.type)) errors.push(`log event ${l.type}: declared twice`);
+    types.add(l.type);
+  }
+  return errors;
+}
+
+export class CatalogError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`signal catalog is invalid:\n  - ${problems.join("\n  - ")}`);
+    this.name = "CatalogError";
+    this.problems = problems;
+  }
+}
+
+export function assertValidCatalog(input: CatalogInput): void {
+  const problems = catalogErrors(input);
+  if (problems.length > 0) throw new CatalogError(problems);
+}

@@ -1,0 +1,88 @@
+// PromQL built from catalog declarations, so a metric or label name is written once (in the
+// catalog) and a query can only name what is declared. Label names and enum values are
+// checked here when the query is built; `npm run lint` re-checks every finished expression.
+import { prometheusNames, RESOURCE_LABELS, type MetricDecl } from "../catalog/index.ts";
+
+export type MatchOp = "=" | "!=" | "=~" | "!~";
+export type MatcherValue = string | { readonly op: MatchOp; readonly value: string };
+export type Matchers = Readonly<Record<string, MatcherValue>>;
+export type HistogramPart = "bucket" | "sum" | "count";
+
+/** Grafana's rate window: at least four scrape intervals, whatever the panel's resolution. */
+export const RATE_INTERVAL = "$__rate_interval";
+
+export class QueryBuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QueryBuildError";
+  }
+}
+
+const isTemplate = (v: string) => v.includes("$");
+const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+
+function renderMatchers(metric: MetricDecl, matchers: Matchers, part?: HistogramPart): string {
+  const parts: string[] = [];
+  for (const [name, raw] of Object.entries(matchers)) {
+    const { op, value } = typeof raw === "string" ? { op: "=" as const, value: raw } : raw;
+    const label = metric.labels.find((l) => l.name === name);
+    const known = label !== undefined || (RESOURCE_LABELS as readonly string[]).includes(name) || (name === "le" && part === "bucket");
+    if (!known) throw new QueryBuildError(`metric ${metric.name} has no label ${name}`);
+    if (label?.kind === "enum" && (op === "=" || op === "!=") && !isTemplate(value) && !label.values.includes(value)) {
+      throw new QueryBuildError(`metric ${metric.name}: ${name}="${value}" is not one of ${label.values.join(", ")}`);
+    }
+    parts.push(`${name}${op}"${escape(value)}"`);
+  }
+  return parts.length === 0 ? "" : `{${parts.join(", ")}}`;
+}
+
+/** The series name of a metric in Prometheus; `part` picks a histogram's series. */
+export function seriesName(metric: MetricDecl, part?: HistogramPart): string {
+  const names = prometheusNames(metric);
+  if (names.type === "histogram") {
+    if (part === undefined) throw new QueryBuildError(`metric ${metric.name} is a histogram: choose bucket, sum or count`);
+    return `${names.family}_${part}`;
+  }
+  if (part !== undefined) throw new QueryBuildError(`metric ${metric.name} is not a histogram`);
+  return names.family;
+}
+
+/** An instant vector selector: `name{label="value"}`. */
+export function sel(metric: MetricDecl, matchers: Matchers = {}, part?: HistogramPart): string {
+  return `${seriesName(metric, part)}${renderMatchers(metric, matchers, part)}`;
+}
+
+export function rate(metric: MetricDecl, matchers: Matchers = {}, window = RATE_INTERVAL, part?: HistogramPart): string {
+  return `rate(${sel(metric, matchers, part)}[${window}])`;
+}
+
+export function increase(metric: MetricDecl, matchers: Matchers = {}, window = RATE_INTERVAL, part?: HistogramPart): string {
+  return `increase(${sel(metric, matchers, part)}[${window}])`;
+}
+
+function byClause(labels: readonly string[]): string {
+  return labels.length === 0 ? "" : ` by (${labels.join(", ")})`;
+}
+
+export function sumBy(labels: readonly string[], expr: string): string {
+  return `sum${byClause(labels)} (${expr})`;
+}
+
+/** `histogram_quantile(q, sum by (le, …) (rate(m_bucket{…}[w])))`. */
+export function quantile(q: number, metric: MetricDecl, opts: { by?: readonly string[]; matchers?: Matchers; window?: string } = {}): string {
+  const by = ["le", ...(opts.by ?? [])];
+  return `histogram_quantile(${q}, ${sumBy(by, rate(metric, opts.matchers, opts.window, "bucket"))})`;
+}
+
+/** Mean of a histogram over the window: rate(sum) / rate(count). */
+export function mean(metric: MetricDecl, opts: { by?: readonly string[]; matchers?: Matchers; window?: string } = {}): string {
+  const by = opts.by ?? [];
+  return `${sumBy(by, rate(metric, opts.matchers, opts.window, "sum"))} / ${sumBy(by, rate(metric, opts.matchers, opts.window, "count"))}`;
+}
+
+/** Share of a counter's rate matching `part` over the rate of all of it (0–1). */
+export function ratio(metric: MetricDecl, part: Matchers, opts: { by?: readonly string[]; base?: Matchers; window?: string } = {}): string {
+  const by = opts.by ?? [];
+  const base = opts.base ?? {};
+  return `${sumBy(by, rate(metric, { ...base, ...part }, opts.window))} / ${sumBy(by, rate(metric, base, opts.window))}`;
+}
