@@ -1,0 +1,66 @@
+// The chat server's HTTP API, shared by server/ (which validates requests with these
+// schemas) and client/ (which validates responses). Route templates come from the catalog
+// so metric labels, span names and the router agree.
+import { z } from "zod";
+
+/** Longest chat message accepted, in characters (Kick's limit is 500). */
+export const MAX_MESSAGE_LENGTH = 500;
+/** Largest request body the server reads, in bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export const SignInRequest = z.object({
+  username: z.string().min(1).max(32).regex(/^[A-Za-z0-9_]+$/, "letters, digits and _ only"),
+});
+export const SignInResponse = z.object({ token: z.string(), user: z.object({ id: z.string(), username: z.string() }) });
+
+export const Chatroom = z.object({
+  id: z.string(),
+  slug: z.string(),
+  streamerId: z.string(),
+  streamerName: z.string(),
+});
+export const ListChatroomsResponse = z.object({ chatrooms: z.array(Chatroom) });
+
+export const Emote = z.object({ id: z.string(), name: z.string(), source: z.enum(["7tv", "kick", "bttv"]), url: z.string() });
+export const EmoteSetResponse = z.object({ chatroomId: z.string(), emotes: z.array(Emote) });
+
+export const PostMessageRequest = z.object({
+  content: z.string().trim().min(1, "message is empty").max(MAX_MESSAGE_LENGTH, `message is longer than ${MAX_MESSAGE_LENGTH} characters`),
+  type: z.enum(["regular", "reply", "command", "emote_only"]).default("regular"),
+  replyTo: z.string().optional(),
+});
+export const ChatMessage = z.object({
+  id: z.string(),
+  chatroomId: z.string(),
+  sender: z.object({ id: z.string(), username: z.string() }),
+  content: z.string(),
+  type: z.enum(["regular", "reply", "command", "emote_only", "system"]),
+  createdAt: z.string(),
+  links: z.array(z.object({ id: z.string(), url: z.string() })),
+});
+export const PostMessageResponse = z.object({ message: ChatMessage });
+
+export const UserResponse = z.object({ id: z.string(), username: z.string(), createdAt: z.string() });
+
+export const LinkStatus = z.object({
+  id: z.string(),
+  url: z.string(),
+  domain: z.string(),
+  status: z.enum(["pending", "processing", "completed", "failed"]),
+  failureReason: z.enum(["timeout", "http_error", "not_html", "network", "invalid_url"]).optional(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  favicon: z.string().optional(),
+});
+
+/** Every error response: a machine-readable code and a message naming what was wrong. */
+export const ErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export type SignInRequest = z.infer<typeof SignInRequest>;
+export type SignInResponse = z.infer<typeof SignInResponse>;
+export type Chatroom = z.infer<typeof Chatroom>;
+export type Emote = z.infer<typeof Emote>;
+export type PostMessageRequest = z.infer<typeof PostMessageRequest>;
+export type ChatMessage = z.infer<typeof ChatMessage>;
+export type LinkStatus = z.infer<typeof LinkStatus>;
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

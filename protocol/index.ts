@@ -1,0 +1,2 @@
+export * from "./chat-api.ts";
+export * from "./pusher.ts";
