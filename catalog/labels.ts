@@ -52,8 +52,8 @@ export const SUCCESS = enumLabel("success", ["true", "false"], "Whether the oper
 
 export const HTTP_METHOD = enumLabel(
   "method",
-  ["GET", "POST", "PUT", "PATCH", "DELETE"],
-  "HTTP request method.",
+  ["GET", "POST", "PUT", "PATCH", "DELETE", "_OTHER"],
+  "HTTP request method; '_OTHER' for any other method (OTel semconv http.request.method).",
 );
 
 export const HTTP_STATUS_CODE: PatternLabel = {
@@ -196,6 +196,12 @@ export const MESSAGE_OUTCOME = enumLabel(
   "outcome",
   ["accepted", "rejected"],
   "Whether the server accepted a posted message.",
+);
+
+export const FORCED_SAMPLE_REASON = enumLabel(
+  "reason",
+  ["error", "slow"],
+  "Why the server exported a trace that head sampling had skipped.",
 );
 
 export const LINK_STATUS = enumLabel(

@@ -44,7 +44,7 @@ export const LOG_EVENTS = {
       num("occurrences", "How many times this fingerprint was seen in the window"),
     ],
     severities: ["warn", "error", "fatal"],
-    emittedBy: ["client-main", "client-renderer"],
+    emittedBy: ["client-main", "client-renderer", "server"],
   }),
   metric: event({
     type: "metric",

@@ -37,3 +37,26 @@ export function logStream(service: string, opts: { type?: LogEventDecl; filters?
   }
   return q;
 }
+
+/** Grafana's interval for Loki metric queries: it picks the step from the range and resolution. */
+export const LOKI_INTERVAL = "$__auto";
+
+/** `count_over_time(<stream> [window])`: log lines per window, a LogQL metric query. */
+export function countOverTime(stream: string, window = LOKI_INTERVAL): string {
+  return `count_over_time(${stream} [${window}])`;
+}
+
+/**
+ * Records of several services at once (`{service_name=~"a|b"}`), e.g. every log line of one
+ * trace; each filter field must be one that some event of those services declares.
+ */
+export function logStreamOfServices(services: readonly string[], filters: readonly LogFilter[] = []): string {
+  if (services.length === 0) throw new QueryBuildError("logStreamOfServices needs at least one service");
+  const fields = new Set(services.flatMap((s) => [...logFieldsOf(s)]));
+  let q = `{service_name=~"${services.join("|")}"}`;
+  for (const f of filters) {
+    if (!fields.has(f.field)) throw new QueryBuildError(`no log event of ${services.join(", ")} has a field ${f.field}`);
+    q += ` | ${f.field}${f.op ?? "="}"${f.value}"`;
+  }
+  return q;
+}

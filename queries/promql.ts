@@ -86,3 +86,49 @@ export function ratio(metric: MetricDecl, part: Matchers, opts: { by?: readonly 
   const base = opts.base ?? {};
   return `${sumBy(by, rate(metric, { ...base, ...part }, opts.window))} / ${sumBy(by, rate(metric, base, opts.window))}`;
 }
+
+/** Grafana's whole-dashboard range: stat panels summarise the selected time range. */
+export const RANGE_WINDOW = "$__range";
+
+export type Aggregation = "sum" | "avg" | "max" | "min" | "count";
+
+/** `avg by (type) (expr)`; sumBy is this with "sum". */
+export function aggBy(op: Aggregation, labels: readonly string[], expr: string): string {
+  return `${op}${byClause(labels)} (${expr})`;
+}
+
+/** The k largest series of `expr` (PromQL and LogQL share this syntax). */
+export function topk(k: number, expr: string): string {
+  return `topk(${k}, ${expr})`;
+}
+
+/** Range-vector functions over one metric (`deriv(m[30m])`, `absent_over_time(m[10m])`). */
+export type RangeFunction =
+  | "absent_over_time"
+  | "last_over_time"
+  | "avg_over_time"
+  | "max_over_time"
+  | "min_over_time"
+  | "deriv"
+  | "delta"
+  | "changes"
+  | "resets";
+
+export function overTime(fn: RangeFunction, metric: MetricDecl, matchers: Matchers = {}, window = RATE_INTERVAL, part?: HistogramPart): string {
+  return `${fn}(${sel(metric, matchers, part)}[${window}])`;
+}
+
+/** `clamp_min(expr, min)`: a divisor that is never below `min` (keeps ratios finite). */
+export function clampMin(expr: string, min: number): string {
+  return `clamp_min(${expr}, ${min})`;
+}
+
+/** `quantile by (…) (φ, expr)`: the φ-quantile across series, e.g. the median client. */
+export function quantileBy(q: number, labels: readonly string[], expr: string): string {
+  return `quantile${byClause(labels)} (${q}, ${expr})`;
+}
+
+/** Per-second rate expression scaled to per minute (seed 000 panels count per minute). */
+export function perMinute(expr: string): string {
+  return `(${expr}) * 60`;
+}

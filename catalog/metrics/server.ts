@@ -91,4 +91,20 @@ export const SERVER_METRICS = {
     buckets: LINK_BUCKETS_S,
     emittedBy: SERVER,
   }),
+  telemetryDropped: metric({
+    name: "chat_server_telemetry_dropped_items",
+    instrument: "counter",
+    unit: "{item}",
+    description: "Telemetry items the server gave up on, by signal and reason (spans evicted from the forced-sampling buffer).",
+    labels: [L.TELEMETRY_SIGNAL, L.DROP_REASON],
+    emittedBy: SERVER,
+  }),
+  tracesForceSampled: metric({
+    name: "chat_server_traces_force_sampled",
+    instrument: "counter",
+    unit: "{trace}",
+    description: "Traces exported although head sampling skipped them, because they ended in error or were slow.",
+    labels: [L.FORCED_SAMPLE_REASON],
+    emittedBy: SERVER,
+  }),
 } as const;
