@@ -8,6 +8,18 @@ import { SPAN_FAMILIES } from "./spans.ts";
 import type { LogEventDecl, MetricDecl, SpanFamilyDecl } from "./types.ts";
 import { assertValidCatalog } from "./validate.ts";
 
+const GROUPS = { CLIENT_METRICS, PIPELINE_METRICS, SERVER_METRICS };
+
+// A key two groups share would silently keep only the last declaration in METRICS.
+const keyOwners = new Map<string, string>();
+for (const [group, metrics] of Object.entries(GROUPS)) {
+  for (const key of Object.keys(metrics)) {
+    const other = keyOwners.get(key);
+    if (other !== undefined) throw new Error(`catalog: metric key ${key} is declared in both ${other} and ${group}; rename one`);
+    keyOwners.set(key, group);
+  }
+}
+
 export const METRICS = { ...CLIENT_METRICS, ...PIPELINE_METRICS, ...SERVER_METRICS } as const;
 
 export const ALL_METRICS: readonly MetricDecl[] = Object.values(METRICS);

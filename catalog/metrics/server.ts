@@ -91,7 +91,7 @@ export const SERVER_METRICS = {
     buckets: LINK_BUCKETS_S,
     emittedBy: SERVER,
   }),
-  telemetryDropped: metric({
+  serverTelemetryDropped: metric({
     name: "chat_server_telemetry_dropped_items",
     instrument: "counter",
     unit: "{item}",

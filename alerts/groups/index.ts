@@ -1,0 +1,19 @@
+// Every rule group, in the order files and docs list them.
+import type { RuleGroup } from "../types.ts";
+import { GROUP as clientApi } from "./client-api.ts";
+import { GROUP as clientConnections } from "./client-connections.ts";
+import { GROUP as clientMessaging } from "./client-messaging.ts";
+import { GROUP as clientResources } from "./client-resources.ts";
+import { GROUP as linkProcessing } from "./link-processing.ts";
+import { GROUP as serverHttp } from "./server-http.ts";
+import { GROUP as telemetryPipeline } from "./telemetry-pipeline.ts";
+
+export const RULE_GROUPS: readonly RuleGroup[] = [
+  clientConnections,
+  clientMessaging,
+  clientApi,
+  clientResources,
+  serverHttp,
+  linkProcessing,
+  telemetryPipeline,
+];

@@ -1,0 +1,12 @@
+export { alertFiles, RULE_GROUPS_DIR } from "./files.ts";
+export { RULE_GROUPS } from "./groups/index.ts";
+export { ALERT_RULES } from "./alert-rules.ts";
+export { RUNBOOK_BASE_URL, runbookUrl } from "./runbook.ts";
+export { ALERTING_SECRETS, RECEIVERS, contactPoints, type ContactPointFile, type ContactPointIntegration, type AlertingSecret } from "./contact-points.ts";
+export { notificationPolicy } from "./notification-policy.ts";
+export { maintenanceMuteTiming, toApiMuteTiming, MAINTENANCE_WINDOW, type ApiMuteTiming } from "./mute-timings.ts";
+export { grafanaRuleGroup } from "./render/grafana.ts";
+export { prometheusRuleFile } from "./render/prometheus.ts";
+export { promtoolTestFile, RULES_DIR, TESTS_DIR } from "./render/promtool.ts";
+export { ruleGroupErrors, assertValidRuleGroups } from "./validate.ts";
+export type * from "./types.ts";
