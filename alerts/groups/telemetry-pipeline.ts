@@ -2,9 +2,6 @@
 // that should always be there going silent. Without these, every other alert can fail
 // quietly: a missing series never crosses a threshold.
 import { CLIENT_SERVICE, LABELS, METRICS, SERVER_SERVICE, prometheusNames } from "../../catalog/index.ts";
-// PIPELINE_METRICS directly: METRICS spreads client, pipeline and server declarations into one
-// object, and the server's own `telemetryDropped` key would shadow the client pipeline's.
-import { PIPELINE_METRICS as PIPELINE } from "../../catalog/metrics/pipeline.ts";
 import { rate, sumBy } from "../../queries/promql.ts";
 import { above, absent, INSTANCE, JOB, recordName, series } from "../define.ts";
 import type { RuleGroup } from "../types.ts";
@@ -22,13 +19,13 @@ const LOST = { [LABELS.DROP_REASON.name]: { op: "!=", value: "disabled" } } as c
 const SIGNAL = LABELS.TELEMETRY_SIGNAL.name;
 const BY = [JOB, SIGNAL];
 
-const dropped = sumBy(BY, rate(PIPELINE.telemetryDropped, LOST, WINDOW));
+const dropped = sumBy(BY, rate(METRICS.telemetryDropped, LOST, WINDOW));
 /** Exported may not exist at all when everything is dropped: count it as 0 then (`or 0 × dropped`). */
-const exported = `(${sumBy(BY, rate(PIPELINE.telemetryExported, {}, WINDOW))} or 0 * ${dropped})`;
+const exported = `(${sumBy(BY, rate(METRICS.telemetryExported, {}, WINDOW))} or 0 * ${dropped})`;
 const droppedRatio = `${dropped} / (${exported} + ${dropped})`;
-const retriesPerExported = `${sumBy(BY, rate(PIPELINE.telemetryRetries, {}, WINDOW))} / ${sumBy(BY, rate(PIPELINE.telemetryExported, {}, WINDOW))}`;
+const retriesPerExported = `${sumBy(BY, rate(METRICS.telemetryRetries, {}, WINDOW))} / ${sumBy(BY, rate(METRICS.telemetryExported, {}, WINDOW))}`;
 
-const RECORD_DROPPED = recordName([JOB, SIGNAL], PIPELINE.telemetryDropped, "rate5m");
+const RECORD_DROPPED = recordName([JOB, SIGNAL], METRICS.telemetryDropped, "rate5m");
 
 /** Missing for this long means nobody's client reports, not one user closing the app. */
 const CLIENT_SILENT_WINDOW = "15m";
@@ -36,10 +33,10 @@ const CLIENT_SILENT_WINDOW = "15m";
 const SERVER_SILENT_WINDOW = "10m";
 
 const client = { [JOB]: CLIENT_SERVICE, [INSTANCE]: "a" };
-const exportedItems = (perMinute: number) => series(PIPELINE.telemetryExported, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
+const exportedItems = (perMinute: number) => series(METRICS.telemetryExported, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
 const droppedItems = (reason: string, perMinute: number) =>
-  series(PIPELINE.telemetryDropped, { ...client, [SIGNAL]: "traces", [LABELS.DROP_REASON.name]: reason }, `0+${perMinute}x60`);
-const retries = (perMinute: number) => series(PIPELINE.telemetryRetries, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
+  series(METRICS.telemetryDropped, { ...client, [SIGNAL]: "traces", [LABELS.DROP_REASON.name]: reason }, `0+${perMinute}x60`);
+const retries = (perMinute: number) => series(METRICS.telemetryRetries, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
 const uptime = (values: string) => series(METRICS.mainUptime, client, values);
 const serverRequests = (values: string) =>
   series(
@@ -52,7 +49,7 @@ export const GROUP: RuleGroup = {
   name: "telemetry-pipeline",
   interval: "1m",
   thresholds: THRESHOLDS,
-  recordings: [{ record: RECORD_DROPPED, expr: sumBy(BY, rate(PIPELINE.telemetryDropped, {}, "5m")) }],
+  recordings: [{ record: RECORD_DROPPED, expr: sumBy(BY, rate(METRICS.telemetryDropped, {}, "5m")) }],
   alerts: [
     {
       name: "TelemetryPipelineDroppingData",

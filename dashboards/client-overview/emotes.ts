@@ -1,0 +1,26 @@
+// Row: 7TV emote cache and render performance (seed 000 phase 4).
+import * as units from "@grafana/grafana-foundation-sdk/units";
+import { METRICS } from "../../catalog/index.ts";
+import { quantile, rate, sumBy } from "../../queries/promql.ts";
+import { promQuery } from "../common/queries.ts";
+import { defaultTimeseries } from "../common/styles.ts";
+
+export function cacheHitRatioTimeseries() {
+  const hits = sumBy(["source"], rate(METRICS.emoteCacheHits));
+  const misses = sumBy(["source"], rate(METRICS.emoteCacheMisses));
+  return defaultTimeseries()
+    .title("Emote cache hit ratio")
+    .description("Share of emote lookups answered from the memory or disk cache, by emote provider.")
+    .unit(units.PercentUnit)
+    .min(0)
+    .max(1)
+    .withTarget(promQuery(`${hits} / (${hits} + ${misses})`, "{{source}}"));
+}
+
+export function renderDurationTimeseries() {
+  return defaultTimeseries()
+    .title("Emote render P95")
+    .description("95th percentile of the time to render one emote into a message, by provider.")
+    .unit(units.Seconds)
+    .withTarget(promQuery(quantile(0.95, METRICS.emoteRenderDuration, { by: ["source"] }), "{{source}}"));
+}

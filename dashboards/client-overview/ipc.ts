@@ -1,0 +1,38 @@
+// Row: renderer → main IPC (seed 000 phase 1) and editor input latency (phase 6).
+import * as units from "@grafana/grafana-foundation-sdk/units";
+import { METRICS } from "../../catalog/index.ts";
+import { quantile, rate, sumBy, topk } from "../../queries/promql.ts";
+import { promQuery } from "../common/queries.ts";
+import { defaultTimeseries } from "../common/styles.ts";
+
+export function ipcRateTimeseries() {
+  return defaultTimeseries()
+    .title("IPC calls by outcome")
+    .description("IPC invocations from the renderer per second: handled (ok), handler threw (error), payload rejected by validation.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["outcome"], rate(METRICS.ipcCalls)), "{{outcome}}"));
+}
+
+export function ipcErrorsTimeseries() {
+  return defaultTimeseries()
+    .title("IPC errors by channel")
+    .description("IPC invocations per second that threw or were rejected, by channel.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["channel", "outcome"], rate(METRICS.ipcCalls, { outcome: { op: "=~", value: "error|rejected" } })), "{{channel}} {{outcome}}"));
+}
+
+export function ipcDurationTimeseries() {
+  return defaultTimeseries()
+    .title("IPC handling P95 (slowest channels)")
+    .description("95th percentile of the time main spends handling one IPC invocation, for the five slowest channels.")
+    .unit(units.Seconds)
+    .withTarget(promQuery(topk(5, quantile(0.95, METRICS.ipcDuration, { by: ["channel"] })), "{{channel}}"));
+}
+
+export function inputLatencyTimeseries() {
+  return defaultTimeseries()
+    .title("Editor input latency P95")
+    .description("95th percentile of editor UX timings: keydown to suggestion visible, emote/mention insertion, Enter to acknowledged send.")
+    .unit(units.Seconds)
+    .withTarget(promQuery(quantile(0.95, METRICS.inputLatency, { by: ["interaction"] }), "{{interaction}}"));
+}

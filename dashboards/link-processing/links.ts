@@ -1,0 +1,116 @@
+// Panels of the link-processing dashboard, laid out as seed 004 draws it: stat cards, links
+// over time, top domains, processing performance, recent errors. Domains come from Loki's
+// link_processed records: a domain is unbounded, so it is never a metric label.
+import * as units from "@grafana/grafana-foundation-sdk/units";
+import { LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
+import { countOverTime, logStream } from "../../queries/logql.ts";
+import { increase, mean, quantile, RANGE_WINDOW, ratio, sel, sumBy, topk } from "../../queries/promql.ts";
+import { DS, lokiInstant, lokiLogs, promQuery } from "../common/queries.ts";
+import { defaultBarGauge, defaultBarsTimeseries, defaultStat, defaultTable, defaultTimeseries, thresholdLine } from "../common/styles.ts";
+
+const processedRecords = logStream(SERVER_SERVICE, { type: LOG_EVENTS.linkProcessed });
+
+const countStat = (title: string, description: string, expr: string) =>
+  defaultStat().title(title).description(description).unit(units.Short).withTarget(promQuery(expr));
+
+export function totalLinksStat() {
+  return countStat("Total links", "Links found in posted messages and queued over the selected range.", sumBy([], increase(METRICS.linksCreated, {}, RANGE_WINDOW)));
+}
+
+export function completedStat() {
+  return countStat(
+    "Completed",
+    "Links whose processing completed over the selected range.",
+    sumBy([], increase(METRICS.linksProcessed, { status: "completed" }, RANGE_WINDOW)),
+  );
+}
+
+export function pendingStat() {
+  return countStat("Pending processing", "Links waiting for or in processing now.", sumBy([], sel(METRICS.linksQueued)));
+}
+
+export function failedStat() {
+  return countStat(
+    "Failed",
+    "Links whose processing failed over the selected range.",
+    sumBy([], increase(METRICS.linksProcessed, { status: "failed" }, RANGE_WINDOW)),
+  ).thresholds(thresholdLine(1));
+}
+
+export function successRateStat() {
+  return defaultStat()
+    .title("Success rate")
+    .description("Share of links processed over the selected range that completed.")
+    .unit(units.PercentUnit)
+    .withTarget(promQuery(ratio(METRICS.linksProcessed, { status: "completed" }, { window: RANGE_WINDOW })));
+}
+
+export function avgProcessingStat() {
+  return defaultStat()
+    .title("Avg processing time")
+    .description("Mean time from queueing a link to its final status, over the selected range.")
+    .unit(units.Seconds)
+    .withTarget(promQuery(mean(METRICS.linkProcessingDuration, { window: RANGE_WINDOW })));
+}
+
+export function p95ProcessingStat() {
+  return defaultStat()
+    .title("P95 processing time")
+    .description("95th percentile of the time from queueing a link to its final status, over the selected range.")
+    .unit(units.Seconds)
+    .withTarget(promQuery(quantile(0.95, METRICS.linkProcessingDuration, { window: RANGE_WINDOW })));
+}
+
+export function linksOverTimeTimeseries() {
+  return defaultBarsTimeseries()
+    .title("Links over time")
+    .description("Links created per interval, and links finished per interval by final status.")
+    .unit(units.Short)
+    .withTarget(promQuery(sumBy([], increase(METRICS.linksCreated)), "created"))
+    .withTarget(promQuery(sumBy(["status"], increase(METRICS.linksProcessed)), "{{status}}"));
+}
+
+export function topDomainsBarGauge() {
+  return defaultBarGauge()
+    .datasource(DS.loki)
+    .title("Top domains")
+    .description("The ten domains with the most processed links over the selected range, counted from link_processed records in Loki.")
+    .unit(units.Short)
+    .withTarget(lokiInstant(topk(10, sumBy(["link_domain"], countOverTime(processedRecords, RANGE_WINDOW))), "{{link_domain}}"));
+}
+
+export function successRateTimeseries() {
+  return defaultTimeseries()
+    .title("Success rate")
+    .description("Share of processed links that completed, over time.")
+    .unit(units.PercentUnit)
+    .min(0)
+    .max(1)
+    .withTarget(promQuery(ratio(METRICS.linksProcessed, { status: "completed" }), "success rate"));
+}
+
+export function processingTimeTimeseries() {
+  return defaultTimeseries()
+    .title("Processing time: avg and P95")
+    .description("Mean and 95th percentile of the time from queueing a link to its final status.")
+    .unit(units.Seconds)
+    .withTarget(promQuery(mean(METRICS.linkProcessingDuration), "avg"))
+    .withTarget(promQuery(quantile(0.95, METRICS.linkProcessingDuration), "P95"));
+}
+
+export function failuresByReasonTimeseries() {
+  return defaultBarsTimeseries()
+    .title("Failures by reason")
+    .description("Failed links per interval by reason (timeout, http_error, not_html, network, invalid_url).")
+    .unit(units.Short)
+    .withTarget(promQuery(sumBy(["reason"], increase(METRICS.linksProcessed, { status: "failed" })), "{{reason}}"));
+}
+
+export function recentErrorsTable() {
+  return defaultTable()
+    .datasource(DS.loki)
+    .title("Recent errors")
+    .description("The newest failed links: time, domain, failure reason and the record (link id, duration) from Loki.")
+    .unit(units.String)
+    .withTarget(lokiLogs(logStream(SERVER_SERVICE, { type: LOG_EVENTS.linkProcessed, filters: [{ field: "link_status", value: "failed" }] }), 50));
+}

@@ -1,0 +1,130 @@
+// Panels of the telemetry pipeline dashboard: the client's telemetry layer reporting on
+// itself. Telemetry degrades quietly, so these are how anyone notices it dropping data.
+import * as units from "@grafana/grafana-foundation-sdk/units";
+import { METRICS } from "../../catalog/index.ts";
+import { aggBy, increase, quantile, RANGE_WINDOW, rate, sel, sumBy } from "../../queries/promql.ts";
+import { promQuery } from "../common/queries.ts";
+import { defaultStat, defaultTimeseries, thresholdLine } from "../common/styles.ts";
+import { matchVar } from "../common/variables.ts";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import { ThresholdsConfigBuilder, ThresholdsMode } from "@grafana/grafana-foundation-sdk/dashboard";
+
+/** Seed 003: one flush stays under 10 KB. Bucket boundary 10240 By exists in the catalog. */
+export const EXPORT_SIZE_TARGET_BYTES = 10_240;
+
+const signal = { signal: matchVar("signal") };
+
+export function queueTimeseries() {
+  return defaultTimeseries()
+    .title("Queued items")
+    .description("Telemetry items waiting in the on-disk journal to be exported, by signal, all clients together.")
+    .unit(units.Short)
+    .withTarget(promQuery(sumBy(["signal"], sel(METRICS.telemetryQueued, signal)), "{{signal}}"));
+}
+
+export function exportedTimeseries() {
+  return defaultTimeseries()
+    .title("Exported items")
+    .description("Telemetry items per second the gateway accepted, by signal.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["signal"], rate(METRICS.telemetryExported, signal)), "{{signal}}"));
+}
+
+export function droppedTimeseries() {
+  return defaultTimeseries()
+    .title("Dropped items by reason")
+    .description("Telemetry items per second given up on, by reason (queue_full, payload_too_large, retries_exhausted, …) and signal.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["reason", "signal"], rate(METRICS.telemetryDropped, signal)), "{{reason}} ({{signal}})"));
+}
+
+export function droppedShareStat() {
+  const lost = sumBy([], increase(METRICS.telemetryDropped, { ...signal, reason: { op: "!=", value: "disabled" } }, RANGE_WINDOW));
+  const exported = sumBy([], increase(METRICS.telemetryExported, signal, RANGE_WINDOW));
+  return defaultStat()
+    .title("Dropped share")
+    .description("Share of telemetry items dropped rather than exported over the selected range (excluding reason 'disabled': opted-out users are not loss).")
+    .unit(units.PercentUnit)
+    .thresholds(thresholdLine(0.01))
+    .withTarget(promQuery(`${lost} / (${lost} + ${exported})`));
+}
+
+export function retriesTimeseries() {
+  return defaultTimeseries()
+    .title("Export retries")
+    .description("Export attempts retried per second after a failure, 429 or 503, by signal.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["signal"], rate(METRICS.telemetryRetries, signal)), "{{signal}}"));
+}
+
+export function exportSizeTimeseries() {
+  return defaultTimeseries()
+    .title("Export size vs 10 KB target")
+    .description("P50 and P95 size of one export request body by signal; the dashed line is seed 003's 10 KB per flush target.")
+    .unit(units.BytesIEC)
+    .thresholds(thresholdLine(EXPORT_SIZE_TARGET_BYTES))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
+    .withTarget(promQuery(quantile(0.5, METRICS.telemetryExportBytes, { by: ["signal"], matchers: signal }), "P50 {{signal}}"))
+    .withTarget(promQuery(quantile(0.95, METRICS.telemetryExportBytes, { by: ["signal"], matchers: signal }), "P95 {{signal}}"));
+}
+
+export function overBudgetStat() {
+  const within = sumBy([], rate(METRICS.telemetryExportBytes, { ...signal, le: String(EXPORT_SIZE_TARGET_BYTES) }, RANGE_WINDOW, "bucket"));
+  const all = sumBy([], rate(METRICS.telemetryExportBytes, signal, RANGE_WINDOW, "count"));
+  return defaultStat()
+    .title("Exports over 10 KB")
+    .description("Share of export requests over the selected range whose body exceeded the 10 KB per flush target.")
+    .unit(units.PercentUnit)
+    .thresholds(thresholdLine(0.05))
+    .withTarget(promQuery(`1 - ${within} / ${all}`));
+}
+
+export function rejectedIpcTimeseries() {
+  return defaultTimeseries()
+    .title("Rejected IPC payloads")
+    .description("IPC payloads from the renderer rejected per second by schema or size validation, by channel.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["channel"], rate(METRICS.ipcRejected)), "{{channel}}"));
+}
+
+export function dependencyUpStat() {
+  return defaultStat()
+    .title("Dependencies up")
+    .description("Share of clients whose last health check of each dependency passed (1 = all).")
+    .unit(units.PercentUnit)
+    .graphMode(common.BigValueGraphMode.None)
+    .textMode(common.BigValueTextMode.ValueAndName)
+    .colorMode(common.BigValueColorMode.Background)
+    .thresholds(
+      new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+        { value: null, color: "red" },
+        { value: 0.9, color: "orange" },
+        { value: 0.99, color: "green" },
+      ]),
+    )
+    .withTarget(promQuery(aggBy("avg", ["dependency"], sel(METRICS.dependencyUp)), "{{dependency}}"));
+}
+
+export function dependencyCheckTimeseries() {
+  return defaultTimeseries()
+    .title("Health check duration P95")
+    .description("95th percentile of dependency health check durations, by dependency.")
+    .unit(units.Seconds)
+    .withTarget(promQuery(quantile(0.95, METRICS.dependencyCheckDuration, { by: ["dependency"] }), "{{dependency}}"));
+}
+
+export function serverForceSampledTimeseries() {
+  return defaultTimeseries()
+    .title("Server traces force-sampled")
+    .description("Traces per second the chat server exported although head sampling (10 %) skipped them, because they ended in error or were slow.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["reason"], rate(METRICS.tracesForceSampled)), "{{reason}}"));
+}
+
+export function serverDroppedTimeseries() {
+  return defaultTimeseries()
+    .title("Server telemetry dropped")
+    .description("Telemetry items per second the chat server gave up on (spans evicted from the forced-sampling buffer), by signal and reason.")
+    .unit(units.OpsPerSecond)
+    .withTarget(promQuery(sumBy(["signal", "reason"], rate(METRICS.serverTelemetryDropped)), "{{signal}} {{reason}}"));
+}
