@@ -1,0 +1,132 @@
+// Every setting the program reads, read and validated here and nowhere else. A missing or
+// wrong setting fails before any resource is registered, naming the key and how to set it.
+// Secrets come through requireSecret, so they stay encrypted in state and masked in output.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { COMPOSE_URLS } from "../build/datasources.ts";
+
+export const CONFIG_NAMESPACE = "beacon";
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+const boolString = z.stringbool({ error: 'must be "true" or "false"' });
+
+const common = {
+  /** Where the build wrote its output, relative to the repository root. */
+  generatedDir: z.string().min(1).default("generated"),
+  /** Provision saved queries as query library resources (needs Grafana ≥ 12.4 with the queryLibrary feature). */
+  queryLibrary: boolString.default(false),
+};
+
+const cloudSchema = z.object({
+  target: z.literal("cloud"),
+  ...common,
+  cloudRegion: z.string({ error: "is required for target cloud (e.g. prod-us-east-0)" }).regex(/^[a-z0-9-]+$/, "must be a Grafana Cloud region slug such as prod-us-east-0"),
+  stackSlug: z
+    .string({ error: "is required for target cloud (the <slug> of https://<slug>.grafana.net)" })
+    .regex(/^[a-z][a-z0-9]{1,28}$/, "must be lowercase letters and digits, starting with a letter (it becomes <slug>.grafana.net)"),
+  stackName: z.string().min(1).optional(),
+  /** Stack deletion guard; set to false only to tear the stack down. */
+  stackDeleteProtection: boolString.default(true),
+});
+
+const selfHostedSchema = z.object({
+  target: z.literal("self-hosted"),
+  ...common,
+  grafanaUrl: url.default("http://localhost:3000"),
+  // Datasource URLs are where Grafana (not your machine) reaches each backend; the defaults
+  // are the docker-compose service names.
+  prometheusUrl: url.default(COMPOSE_URLS.prometheus),
+  lokiUrl: url.default(COMPOSE_URLS.loki),
+  tempoUrl: url.default(COMPOSE_URLS.tempo),
+  alertmanagerUrl: url.default(COMPOSE_URLS.alertmanager),
+  /** Where the client and server export OTLP/HTTP (the local collector). */
+  otlpEndpoint: url.default("http://localhost:4318"),
+});
+
+const settingsSchema = z.discriminatedUnion("target", [cloudSchema, selfHostedSchema], {
+  error: 'must be "cloud" or "self-hosted"',
+});
+
+type Settings = z.infer<typeof settingsSchema>;
+export type CloudSettings = Extract<Settings, { target: "cloud" }> & {
+  /** Cloud access policy token with stacks, accesspolicies and stack-service-accounts scopes. */
+  readonly cloudAccessPolicyToken: pulumi.Output<string>;
+};
+export type SelfHostedSettings = Extract<Settings, { target: "self-hosted" }> & {
+  /** "user:password" or a service account token of an Admin of that Grafana. */
+  readonly grafanaAuth: pulumi.Output<string>;
+};
+export type BeaconConfig = CloudSettings | SelfHostedSettings;
+
+const KEYS = [
+  "target",
+  "generatedDir",
+  "queryLibrary",
+  "cloudRegion",
+  "stackSlug",
+  "stackName",
+  "stackDeleteProtection",
+  "grafanaUrl",
+  "prometheusUrl",
+  "lokiUrl",
+  "tempoUrl",
+  "alertmanagerUrl",
+  "otlpEndpoint",
+] as const;
+
+const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
+
+function requireSecret(config: pulumi.Config, name: string, why: string): pulumi.Output<string> {
+  const value = config.getSecret(name);
+  if (value === undefined) {
+    throw new ConfigError(`${key(name)} is required (${why}); set it with \`pulumi config set --secret ${key(name)} <value>\``);
+  }
+  return value;
+}
+
+/** Reads and validates the stack's settings. Throws ConfigError naming every wrong key. */
+export function loadConfig(): BeaconConfig {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const raw: Record<string, string> = {};
+  for (const name of KEYS) {
+    const value = config.get(name);
+    if (value !== undefined) raw[name] = value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "target";
+      const got = raw[name] === undefined ? "unset" : `got "${raw[name]}"`;
+      return `${key(name)} ${issue.message} (${got})`;
+    });
+    throw new ConfigError(`invalid stack configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const settings = parsed.data;
+  if (settings.target === "cloud") {
+    return { ...settings, cloudAccessPolicyToken: requireSecret(config, "cloudAccessPolicyToken", "a Grafana Cloud access policy token") };
+  }
+  return { ...settings, grafanaAuth: requireSecret(config, "grafanaAuth", 'Grafana credentials, "user:password" or a service account token') };
+}
+
+/** Config key holding a contact point secret: SLACK_WEBHOOK_URL -> slackWebhookUrl. */
+export function secretConfigKey(secretName: string): string {
+  return secretName.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The secrets the generated contact points reference, each from its own secret config key. */
+export function loadContactPointSecrets(secretNames: readonly string[]): Record<string, pulumi.Output<string>> {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const missing = secretNames.filter((name) => config.getSecret(secretConfigKey(name)) === undefined);
+  if (missing.length > 0) {
+    const lines = missing.map((name) => `${key(secretConfigKey(name))} (contact point secret ${name}): pulumi config set --secret ${key(secretConfigKey(name))} <value>`);
+    throw new ConfigError(`missing contact point secrets:\n  ${lines.join("\n  ")}`);
+  }
+  return Object.fromEntries(secretNames.map((name) => [name, requireSecret(config, secretConfigKey(name), `contact point secret ${name}`)]));
+}

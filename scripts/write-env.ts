@@ -1,0 +1,39 @@
+// Writes client/.env and server/.env from the current Pulumi stack's outputs, so the apps
+// export OTLP into the stack `pulumi up` created. Usage: node scripts/write-env.ts [--stack <name>]
+// The Authorization header is a secret: it goes to the files (mode 0600) and nowhere else.
+import { execFileSync } from "node:child_process";
+import { chmodSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { envFiles, parseStackOutputs } from "../infra/env-files.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function pulumi(args: readonly string[]): string {
+  try {
+    // stderr is inherited so CLI errors show; stdout (which holds the secret) is only parsed.
+    return execFileSync("pulumi", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { status?: number };
+    if (e.code === "ENOENT") throw new Error("the pulumi CLI is not on PATH (https://www.pulumi.com/docs/install/)");
+    throw new Error(`pulumi ${args.slice(0, 3).join(" ")} failed with exit code ${e.status ?? "?"}`);
+  }
+}
+
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600); // an existing file keeps its old mode through writeFileSync
+}
+
+const stackArgs = process.argv.slice(2);
+if (stackArgs.length > 0 && !(stackArgs.length === 2 && stackArgs[0] === "--stack")) {
+  console.error("usage: node scripts/write-env.ts [--stack <name>]");
+  process.exit(2);
+}
+const stackName = stackArgs[1] ?? pulumi(["stack", "--show-name"]).trim();
+const outputs = parseStackOutputs(JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets", "--stack", stackName])));
+const files = envFiles(outputs, stackName);
+for (const [app, text] of [["client", files.client], ["server", files.server]] as const) {
+  const file = path.join(ROOT, app, ".env");
+  writePrivate(file, text);
+  console.log(`wrote ${path.relative(ROOT, file)} (mode 0600): OTLP endpoint ${outputs.otlpEndpoint}, Authorization header ${outputs.otlpAuthorizationHeader ? "set" : "not needed"}`);
+}
