@@ -15,6 +15,6 @@ if (benches.length === 0) {
 }
 for (const file of benches) {
   console.log(`\n▶ bench/${file}`);
-  await $`node ${`bench/${file}`}`;
+  await $`node --expose-gc ${`bench/${file}`}`;
 }
 console.log("\nfigures are in results/bench-*.json");

@@ -1,0 +1,129 @@
+// Validation and conversion of what the renderer hands over IPC (it has no network of its
+// own, seed 000): finished spans become OTLP/JSON spans under the renderer's resource, metric
+// events go to the catalog instruments, log records to the logger. Each item is checked on
+// its own, so one bad item is dropped (and counted) without losing the rest of its batch.
+import { z } from "zod";
+import { ALL_LOG_EVENTS, ALL_SPAN_FAMILIES, type LogEventDecl } from "../../catalog/index.ts";
+import type { OtlpSpanJson } from "./otlp-json.ts";
+import { toOtlpAttributes } from "./otlp-json.ts";
+import type { Emitter } from "../../catalog/index.ts";
+import type { RendererLogRecord, RendererMetricEvent, RendererSpan } from "./types.ts";
+
+export const MAX_RELAY_ITEMS = 1024;
+
+const HexId = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+const UnixNano = z.string().regex(/^\d{1,20}$/);
+const Attributes = z.record(z.string().max(128), z.union([z.string().max(4096), z.number().finite(), z.boolean()]));
+
+const RendererSpanSchema: z.ZodType<RendererSpan> = z.object({
+  traceId: HexId(16),
+  spanId: HexId(8),
+  parentSpanId: HexId(8).optional(),
+  name: z.string().min(1).max(128),
+  kind: z.enum(["internal", "server", "client", "producer", "consumer"]).optional(),
+  startTimeUnixNano: UnixNano,
+  endTimeUnixNano: UnixNano,
+  attributes: Attributes.optional(),
+  status: z.object({ code: z.enum(["unset", "ok", "error"]), message: z.string().max(1024).optional() }).optional(),
+  events: z.array(z.object({ name: z.string().min(1).max(128), timeUnixNano: UnixNano, attributes: Attributes.optional() })).max(32).optional(),
+});
+
+const RendererMetricEventSchema: z.ZodType<RendererMetricEvent> = z.object({
+  metric: z.string().min(1).max(64),
+  value: z.number().finite(),
+  labels: z.record(z.string().max(64), z.string().max(128)).optional(),
+});
+
+const RendererLogRecordSchema: z.ZodType<RendererLogRecord> = z.object({
+  type: z.string().min(1).max(32),
+  severity: z.enum(["debug", "info", "warn", "error", "fatal"]),
+  body: z.string().max(8192),
+  attributes: Attributes.optional(),
+  timeUnixMs: z.number().finite().optional(),
+});
+
+/** Span names the renderer may send: every name of every family it emits (keeps names bounded). */
+export const RENDERER_SPAN_NAMES: ReadonlySet<string> = new Set(
+  ALL_SPAN_FAMILIES.filter((f) => f.emittedBy.includes("client-renderer")).flatMap((f) => f.names),
+);
+
+const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
+const STATUS = { unset: 0, ok: 1, error: 2 } as const;
+
+export interface Validated<T> {
+  valid: T[];
+  invalid: number;
+  /** First problem, for the diag log. */
+  problem: string | null;
+}
+
+function validateEach<T>(input: unknown, schema: z.ZodType<T>, extra: (item: T) => string | null): Validated<T> {
+  if (!Array.isArray(input)) return { valid: [], invalid: 1, problem: "expected an array" };
+  const valid: T[] = [];
+  let invalid = Math.max(0, input.length - MAX_RELAY_ITEMS);
+  let problem: string | null = invalid > 0 ? `more than ${MAX_RELAY_ITEMS} items` : null;
+  for (const [i, item] of input.slice(0, MAX_RELAY_ITEMS).entries()) {
+    const r = schema.safeParse(item);
+    const why = r.success ? extra(r.data) : `[${i}].${r.error.issues[0]?.path.join(".") ?? ""}: ${r.error.issues[0]?.message ?? "invalid"}`;
+    if (why === null && r.success) valid.push(r.data);
+    else {
+      invalid++;
+      problem ??= why;
+    }
+  }
+  return { valid, invalid, problem };
+}
+
+export function validateRendererSpans(input: unknown): Validated<RendererSpan> {
+  return validateEach(input, RendererSpanSchema, (s) =>
+    RENDERER_SPAN_NAMES.has(s.name) ? null : `span name "${s.name.slice(0, 60)}" is not a renderer span family name in the catalog`,
+  );
+}
+
+/** Hand-written check of the common shape first: this path carries ~1,000 events/s, zod only for the odd ones. */
+function isPlainMetricEvent(e: unknown): e is RendererMetricEvent {
+  if (e === null || typeof e !== "object") return false;
+  const o = e as Record<string, unknown>;
+  if (typeof o.metric !== "string" || typeof o.value !== "number" || !Number.isFinite(o.value)) return false;
+  let keys = 2;
+  if (o.labels !== undefined) {
+    keys++;
+    if (o.labels === null || typeof o.labels !== "object" || Array.isArray(o.labels)) return false;
+    for (const v of Object.values(o.labels)) if (typeof v !== "string" || v.length > 128) return false;
+  }
+  return Object.keys(o).length === keys;
+}
+
+export function validateRendererMetrics(input: unknown, allowed: ReadonlySet<string>): Validated<RendererMetricEvent> {
+  const unknownMetric = (e: RendererMetricEvent) => (allowed.has(e.metric) ? null : `metric "${e.metric.slice(0, 60)}" is not a renderer metric in the catalog`);
+  if (Array.isArray(input) && input.length <= MAX_RELAY_ITEMS && input.every((e) => isPlainMetricEvent(e) && allowed.has(e.metric))) {
+    return { valid: input as RendererMetricEvent[], invalid: 0, problem: null };
+  }
+  return validateEach(input, RendererMetricEventSchema, unknownMetric);
+}
+
+/** Log event declarations an emitter may use, by type. */
+export function logEventsOf(emitter: Emitter): ReadonlyMap<string, LogEventDecl> {
+  return new Map(ALL_LOG_EVENTS.filter((e) => e.emittedBy.includes(emitter)).map((e) => [e.type, e]));
+}
+
+export function validateRendererLogs(input: unknown, allowed: ReadonlyMap<string, LogEventDecl>): Validated<RendererLogRecord> {
+  return validateEach(input, RendererLogRecordSchema, (r) =>
+    allowed.has(r.type) ? null : `log type "${r.type.slice(0, 40)}" is not a renderer log event in the catalog`,
+  );
+}
+
+export function rendererSpanToOtlp(s: RendererSpan): OtlpSpanJson {
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+    name: s.name,
+    kind: KIND[s.kind ?? "internal"],
+    startTimeUnixNano: s.startTimeUnixNano,
+    endTimeUnixNano: s.endTimeUnixNano,
+    attributes: toOtlpAttributes(s.attributes ?? {}),
+    events: (s.events ?? []).map((e) => ({ name: e.name, timeUnixNano: e.timeUnixNano, attributes: toOtlpAttributes(e.attributes ?? {}) })),
+    status: { code: STATUS[s.status?.code ?? "unset"], ...(s.status?.message ? { message: s.status.message } : {}) },
+  };
+}

@@ -1,0 +1,461 @@
+// createTelemetry(): wires the parts of the main process's telemetry layer together.
+//   spans / logs ──redact──> journal (on disk, write-ahead) ──otlp-sender──> OTLP/HTTP gateway
+//   metrics ──collect on each flush tick──┘
+// NodeSDK registers the providers globally in the app; tests build the same parts unregistered.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { context, diag, metrics as metricsApi, type Span, SpanKind, trace, type Tracer } from "@opentelemetry/api";
+import { type AnyValueMap, logs as logsApi, type Logger, SeverityNumber } from "@opentelemetry/api-logs";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { LoggerProvider } from "@opentelemetry/sdk-logs";
+import { MeterProvider } from "@opentelemetry/sdk-metrics";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import type { Meter } from "@opentelemetry/api";
+import {
+  CLIENT_SERVICE,
+  type IpcChannel,
+  LABELS,
+  LOG_EVENTS,
+  LOG_TYPE_ATTRIBUTE,
+  type LogEventDecl,
+  PROCESS_TYPES,
+  SPAN_FAMILIES,
+} from "../../catalog/index.ts";
+import { ensureContextManager, markContextManagerInstalled } from "./context-setup.ts";
+import { createEntryIds } from "./entry-ids.ts";
+import { ErrorTracker } from "./error-tracker.ts";
+import { HealthChecker } from "./health.ts";
+import { createInstruments, RENDERER_METRIC_KEYS } from "./instruments.ts";
+import { loadInstallId, renewInstallId } from "./install-id.ts";
+import { IpcWrapper } from "./ipc-wrapper.ts";
+import { Journal, type ResourceKind } from "./journal.ts";
+import { ManualMetricReader } from "./manual-reader.ts";
+import { countDataPoints, metricsToScopes, type OtlpScopeJson, toOtlpAttributes } from "./otlp-json.ts";
+import { OtlpSender } from "./otlp-sender.ts";
+import { type EntrySink, JournalingLogProcessor, JournalingSpanProcessor, redactSpanJson } from "./processors.ts";
+import { startProcessMetrics, type ProcessMetrics } from "./process-metrics.ts";
+import { createRedactor } from "./redact.ts";
+import { logEventsOf, rendererSpanToOtlp, validateRendererLogs, validateRendererMetrics, validateRendererSpans } from "./renderer-relay.ts";
+import { CriticalAwareSampler } from "./sampler.ts";
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
+  ATTR_EXCEPTION_TYPE,
+  ATTR_INSTALL_ID,
+  ATTR_PROCESS_TYPE,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+} from "./semconv.ts";
+import type {
+  Breadcrumb,
+  DependencyName,
+  DropReason,
+  ErrorContext,
+  HealthCheck,
+  RecordableMetricKey,
+  RendererLogRecord,
+  Telemetry,
+  TelemetryConfig,
+  TelemetryDeps,
+  TelemetrySignal,
+  TelemetryStatus,
+} from "./types.ts";
+
+const SCOPE_MAIN = "kicktalk-main";
+const SCOPE_RENDERER = "kicktalk-renderer";
+const JOURNAL_FILE = "journal.jsonl";
+
+const SEVERITY: Record<RendererLogRecord["severity"], SeverityNumber> = {
+  debug: SeverityNumber.DEBUG,
+  info: SeverityNumber.INFO,
+  warn: SeverityNumber.WARN,
+  error: SeverityNumber.ERROR,
+  fatal: SeverityNumber.FATAL,
+};
+const ERROR_SEVERITY_TEXT = { warning: "warn", error: "error", fatal: "fatal" } as const;
+
+/** Keeps only the attributes a catalog log event declares (Loki structured metadata stays bounded). */
+function declaredAttributes(decl: LogEventDecl, attrs: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const a of decl.attributes) {
+    const v = attrs[a.key];
+    if (v !== undefined) out[a.key] = v;
+  }
+  return out;
+}
+
+export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {}): Telemetry {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  let enabled = config.enabled;
+  const isEnabled = () => enabled;
+
+  mkdirSync(config.dataDir, { recursive: true });
+  let installId = loadInstallId(config.dataDir);
+  const redactor = createRedactor({ redactKeys: config.redactKeys, maxLength: config.maxAttributeLength });
+
+  // Counters behind status(); the same events feed the pipeline metrics once instruments exist.
+  const dropped: Partial<Record<DropReason, number>> = {};
+  let exportedItems = 0;
+  let instrumentsReady = false;
+  const countDrop = (sig: TelemetrySignal, items: number, reason: DropReason) => {
+    dropped[reason] = (dropped[reason] ?? 0) + items;
+    if (!instrumentsReady) return;
+    instruments.telemetryDropped.record(items, { signal: sig, reason });
+    if (reason !== "invalid_payload" && reason !== "payload_too_large") instruments.telemetryQueued.record(-items, { signal: sig });
+  };
+
+  const journal = new Journal({
+    file: join(config.dataDir, JOURNAL_FILE),
+    maxItems: config.maxQueueItems,
+    maxBytes: config.maxQueueBytes,
+    onDrop: countDrop,
+  });
+  const loaded = journal.load();
+  if (loaded.corruptLines > 0) diag.warn(`telemetry: skipped ${loaded.corruptLines} torn line(s) in ${JOURNAL_FILE}`);
+  // Off at start: what an earlier run queued is not sent later behind the user's back.
+  if (!enabled) journal.clear("disabled");
+
+  const nextId = createEntryIds();
+  const sink: EntrySink = {
+    enabled: isEnabled,
+    append(sig, res, items, scopes) {
+      journal.append({ t: "e", id: nextId(), sig, res, n: items, s: scopes });
+      if (instrumentsReady) instruments.telemetryQueued.record(items, { signal: sig });
+    },
+  };
+
+  // --- SDK providers -------------------------------------------------------------------
+  const sdkResource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: CLIENT_SERVICE,
+    [ATTR_SERVICE_VERSION]: config.serviceVersion,
+    [ATTR_PROCESS_TYPE]: PROCESS_TYPES["client-main"],
+  });
+  const sampler = new CriticalAwareSampler({ ratio: config.sampleRatio, forceSampledSpans: config.forceSampledSpans, isEnabled });
+  const spanProcessor = new JournalingSpanProcessor(sink, redactor, config.slowSpanThresholdMs);
+  const logProcessor = new JournalingLogProcessor(sink, redactor);
+  const reader = new ManualMetricReader();
+  const spanLimits = { attributeValueLengthLimit: config.maxAttributeLength, attributeCountLimit: 64, eventCountLimit: 32 };
+
+  let tracer: Tracer;
+  let meter: Meter;
+  let logger: Logger;
+  let shutdownProviders: () => Promise<void>;
+  if (deps.registerGlobal ?? true) {
+    const sdk = new NodeSDK({
+      resource: sdkResource,
+      autoDetectResources: false, // host/OS detectors would put the machine's name on every record
+      sampler,
+      spanLimits,
+      spanProcessors: [spanProcessor],
+      metricReaders: [reader],
+      logRecordProcessors: [logProcessor],
+      instrumentations: [],
+      contextManager: new AsyncLocalStorageContextManager(),
+      textMapPropagator: new W3CTraceContextPropagator(),
+    });
+    sdk.start();
+    markContextManagerInstalled();
+    tracer = trace.getTracer(SCOPE_MAIN, config.serviceVersion);
+    meter = metricsApi.getMeter(SCOPE_MAIN, config.serviceVersion);
+    logger = logsApi.getLogger(SCOPE_MAIN, config.serviceVersion);
+    shutdownProviders = () => sdk.shutdown();
+  } else {
+    ensureContextManager();
+    const tp = new BasicTracerProvider({ resource: sdkResource, sampler, spanLimits, spanProcessors: [spanProcessor] });
+    const mp = new MeterProvider({ resource: sdkResource, readers: [reader] });
+    const lp = new LoggerProvider({ resource: sdkResource, processors: [logProcessor] });
+    tracer = tp.getTracer(SCOPE_MAIN, config.serviceVersion);
+    meter = mp.getMeter(SCOPE_MAIN, config.serviceVersion);
+    logger = lp.getLogger(SCOPE_MAIN, config.serviceVersion);
+    shutdownProviders = async () => {
+      await Promise.all([tp.shutdown(), mp.shutdown(), lp.shutdown()]);
+    };
+  }
+
+  const instruments = createInstruments({
+    meter,
+    isEnabled,
+    onInvalid: (metric, problem) => {
+      diag.warn(`telemetry: dropped a point of ${metric}: ${problem}`);
+      countDrop("metrics", 1, "invalid_payload");
+    },
+  });
+  instrumentsReady = true;
+  for (const e of journal.pending()) if (enabled) instruments.telemetryQueued.record(e.n, { signal: e.sig });
+
+  // --- Export --------------------------------------------------------------------------
+  const resourceAttributes = (kind: ResourceKind) =>
+    toOtlpAttributes({
+      [ATTR_SERVICE_NAME]: CLIENT_SERVICE,
+      [ATTR_SERVICE_VERSION]: config.serviceVersion,
+      [ATTR_PROCESS_TYPE]: PROCESS_TYPES[kind === "main" ? "client-main" : "client-renderer"],
+      [ATTR_SERVICE_INSTANCE_ID]: installId,
+      [ATTR_INSTALL_ID]: installId,
+      ...(config.deploymentEnvironment ? { [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.deploymentEnvironment } : {}),
+    });
+  const sender = new OtlpSender({
+    endpoint: config.endpoint,
+    headers: config.headers,
+    compression: config.compression,
+    maxExportBytes: config.maxExportBytes,
+    retryBaseMs: config.retryBaseMs,
+    retryMaxMs: config.retryMaxMs,
+    timeoutMs: config.exportTimeoutMs,
+    journal,
+    resource: resourceAttributes,
+    fetch: deps.fetch ?? globalThis.fetch,
+    now,
+    random,
+    onExported: (sig, items, bytes) => {
+      exportedItems += items;
+      instruments.telemetryExported.record(items, { signal: sig });
+      instruments.telemetryQueued.record(-items, { signal: sig });
+      instruments.telemetryExportBytes.record(bytes, { signal: sig });
+    },
+    onDropped: countDrop,
+    onRetry: (sig, error) => {
+      diag.debug(`telemetry: export of ${sig} failed (${error}); retrying later`);
+      instruments.telemetryRetries.record(1, { signal: sig });
+    },
+  });
+
+  const collectMetrics = async (): Promise<void> => {
+    if (!enabled) return;
+    try {
+      const { resourceMetrics } = await reader.collect();
+      const scopes = metricsToScopes(resourceMetrics);
+      const points = countDataPoints(scopes);
+      if (points > 0) sink.append("metrics", "main", points, scopes);
+    } catch (err) {
+      diag.error("telemetry: metric collection failed", err);
+    }
+  };
+
+  const flush = async (): Promise<void> => {
+    if (!enabled) return;
+    await collectMetrics();
+    await sender.send();
+  };
+
+  // --- Errors, health, process metrics -------------------------------------------------
+  const tracker = new ErrorTracker({ maxBreadcrumbs: config.maxBreadcrumbs, dedupWindowMs: config.errorDedupWindowMs, now, redactor });
+  const health = new HealthChecker(instruments, isEnabled);
+  health.register("telemetry_gateway", async () => sender.state.consecutiveFailures === 0);
+  const mainLogEvents = logEventsOf("client-main");
+  const rendererLogEvents = logEventsOf("client-renderer");
+  const errorAreas: readonly string[] = LABELS.ERROR_AREA.values;
+
+  const emitLog = (decl: LogEventDecl, severity: RendererLogRecord["severity"], body: string, attributes: Record<string, string | number | boolean>, extra: AnyValueMap = {}, timeMs?: number) => {
+    logger.emit({
+      severityNumber: SEVERITY[severity],
+      severityText: severity.toUpperCase(),
+      body,
+      attributes: { [LOG_TYPE_ATTRIBUTE]: decl.type, ...declaredAttributes(decl, attributes), ...extra },
+      context: context.active(),
+      ...(timeMs !== undefined ? { timestamp: timeMs } : {}),
+    });
+  };
+
+  const captureError = (err: unknown, ctx: ErrorContext): void => {
+    if (!enabled) return;
+    try {
+      const area = errorAreas.includes(ctx.area) ? ctx.area : "main";
+      const c = tracker.capture(err, { ...ctx, area });
+      if (!c) return;
+      instruments.errors.record(1, { area: c.area, severity: c.severity });
+      trace.getActiveSpan()?.recordException({ name: c.type, message: c.message, stack: c.stack });
+      emitLog(
+        LOG_EVENTS.error,
+        ERROR_SEVERITY_TEXT[c.severity],
+        c.message,
+        {
+          area: c.area,
+          error_fingerprint: c.fingerprint,
+          error_type: c.type,
+          fatal: c.fatal,
+          ...(c.chatroomId !== undefined ? { chatroom_id: c.chatroomId } : {}),
+          breadcrumbs: c.breadcrumbs,
+          occurrences: c.occurrences,
+        },
+        { [ATTR_EXCEPTION_TYPE]: c.type, [ATTR_EXCEPTION_MESSAGE]: c.message, [ATTR_EXCEPTION_STACKTRACE]: c.stack },
+      );
+    } catch (e) {
+      diag.error("telemetry: captureError failed", e);
+    }
+  };
+
+  const ipc = new IpcWrapper({
+    tracer,
+    instruments,
+    isEnabled,
+    maxPayloadBytes: config.maxIpcPayloadBytes,
+    addBreadcrumb: (b) => tracker.addBreadcrumb(b),
+    captureError,
+  });
+
+  // --- Timers --------------------------------------------------------------------------
+  const timers: NodeJS.Timeout[] = [];
+  let processMetrics: ProcessMetrics | null = null;
+  if (deps.startTimers ?? true) {
+    timers.push(setInterval(() => void flush(), deps.metricIntervalMs ?? config.flushIntervalMs).unref());
+    timers.push(setInterval(() => void health.runAll(), config.healthCheckIntervalMs).unref());
+    processMetrics = startProcessMetrics(meter, instruments, isEnabled);
+  }
+
+  let shutDown = false;
+
+  const telemetry: Telemetry = {
+    tracer,
+    metrics: instruments,
+
+    handleIpc(ipcMain, channel, schema, handler) {
+      ipc.handle(ipcMain, channel, schema, handler);
+    },
+    registeredChannels: (): readonly IpcChannel[] => ipc.registeredChannels(),
+
+    relayRendererSpans(input) {
+      if (!enabled) return;
+      try {
+        const { valid, invalid, problem } = validateRendererSpans(input);
+        if (invalid > 0) {
+          diag.warn(`telemetry: dropped ${invalid} renderer span(s): ${problem}`);
+          countDrop("traces", invalid, "invalid_payload");
+        }
+        if (valid.length === 0) return;
+        const spans = valid.map((s) => {
+          const json = rendererSpanToOtlp(s);
+          redactSpanJson(json, redactor);
+          return json;
+        });
+        const scopes: OtlpScopeJson[] = [{ scope: { name: SCOPE_RENDERER }, spans }];
+        sink.append("traces", "renderer", spans.length, scopes);
+      } catch (err) {
+        diag.error("telemetry: relayRendererSpans failed", err);
+      }
+    },
+
+    recordRendererMetrics(input) {
+      if (!enabled) return;
+      try {
+        const { valid, invalid, problem } = validateRendererMetrics(input, RENDERER_METRIC_KEYS);
+        if (invalid > 0) {
+          diag.warn(`telemetry: dropped ${invalid} renderer metric event(s): ${problem}`);
+          countDrop("metrics", invalid, "invalid_payload");
+        }
+        for (const e of valid) instruments[e.metric as RecordableMetricKey].record(e.value, e.labels ?? {});
+      } catch (err) {
+        diag.error("telemetry: recordRendererMetrics failed", err);
+      }
+    },
+
+    recordRendererLogs(input) {
+      if (!enabled) return;
+      try {
+        const { valid, invalid, problem } = validateRendererLogs(input, rendererLogEvents);
+        if (invalid > 0) {
+          diag.warn(`telemetry: dropped ${invalid} renderer log record(s): ${problem}`);
+          countDrop("logs", invalid, "invalid_payload");
+        }
+        for (const r of valid) {
+          const decl = rendererLogEvents.get(r.type);
+          if (decl) emitLog(decl, r.severity, r.body, r.attributes ?? {}, {}, r.timeUnixMs);
+        }
+      } catch (err) {
+        diag.error("telemetry: recordRendererLogs failed", err);
+      }
+    },
+
+    log(record) {
+      if (!enabled) return;
+      const decl = mainLogEvents.get(record.type);
+      if (!decl) {
+        diag.warn(`telemetry: log type "${record.type}" is not a main-process log event in the catalog`);
+        countDrop("logs", 1, "invalid_payload");
+        return;
+      }
+      emitLog(decl, record.severity, record.body, record.attributes ?? {}, {}, record.timeUnixMs);
+    },
+
+    captureError,
+
+    addBreadcrumb(b: Breadcrumb) {
+      if (enabled) tracker.addBreadcrumb(b);
+    },
+
+    registerHealthCheck(dependency: DependencyName, check: HealthCheck) {
+      health.register(dependency, check);
+    },
+    runHealthChecks: () => health.runAll(),
+
+    startStartupSpan(attributes = {}): Span {
+      return tracer.startSpan(SPAN_FAMILIES.startup.family, {
+        kind: SpanKind.INTERNAL,
+        attributes: { ...attributes, [ATTR_PROCESS_TYPE]: PROCESS_TYPES["client-main"], [ATTR_SERVICE_VERSION]: config.serviceVersion },
+      });
+    },
+
+    async setEnabled(on: boolean) {
+      if (on === enabled) return;
+      enabled = on;
+      // Off means no bytes on the wire, now or later: what is queued is discarded.
+      if (!on) {
+        sender.abort();
+        journal.clear("disabled");
+      }
+    },
+    isEnabled,
+
+    async exportMyData() {
+      const lines = journal.pending().map((e) => {
+        const entry = JSON.parse(e.line) as { s: unknown };
+        const resource = Object.fromEntries(resourceAttributes(e.res).map((kv) => [kv.key, kv.value?.stringValue]));
+        return JSON.stringify({ id: e.id, signal: e.sig, items: e.n, resource, data: entry.s });
+      });
+      return lines.length > 0 ? `${lines.join("\n")}\n` : "";
+    },
+
+    async deleteMyData() {
+      sender.abort();
+      journal.clear(null);
+      installId = renewInstallId(config.dataDir);
+    },
+
+    flush,
+
+    async shutdown(timeoutMs = 2000) {
+      if (shutDown) return;
+      shutDown = true;
+      for (const t of timers) clearInterval(t);
+      processMetrics?.stop();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+      // Whatever does not go out in time stays journaled and is sent on the next start.
+      await Promise.race([flush().catch((err) => diag.error("telemetry: final flush failed", err)), deadline]);
+      sender.abort();
+      await Promise.race([shutdownProviders().catch(() => undefined), deadline]);
+      journal.close();
+    },
+
+    status(): TelemetryStatus {
+      return {
+        enabled,
+        installId,
+        queuedItems: journal.items,
+        queuedBytes: journal.bytes,
+        exportedItems,
+        droppedItems: { ...dropped },
+        exportRequests: sender.state.exportRequests,
+        lastExportBytes: sender.state.lastExportBytes,
+        lastExportError: sender.state.lastExportError,
+        nextRetryAt: sender.state.nextRetryAt,
+        registeredChannels: ipc.registeredChannels().length,
+      };
+    },
+  };
+  return telemetry;
+}
