@@ -1,0 +1,2 @@
+// Name of the function the harness exposes to every page (page.exposeBinding).
+export const HARNESS_BINDING = "__beaconIpcInvoke";

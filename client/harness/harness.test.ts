@@ -1,0 +1,187 @@
+// The client end to end here: main-process code in this Node process with the real
+// telemetry layer exporting to a real OpenTelemetry Collector, the renderer bundle in
+// Debian's Chromium, the preload API bridged across the process boundary, and the real chat
+// server (server/app.ts, exporting to the same collector). Proves the renderer → IPC → HTTP →
+// server trace chain, that malformed renderer payloads are rejected without hurting main, and
+// that "off" sends nothing.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestCollector, type FlatSpan, type TestCollector } from "../../testkit/collector.ts";
+import { startChatServer, type ChatServer } from "../../server/app.ts";
+import { startTelemetry, type RunningTelemetry } from "../../server/telemetry/sdk.ts";
+import { testConfig as serverTestConfig } from "../../server/testing/test-server.ts";
+import { launchClientHarness, type ClientHarness } from "./harness.ts";
+import { runScriptedSession, writeUpdateFeed, type SessionResult } from "./session.ts";
+
+let collector: TestCollector;
+let server: ChatServer;
+let serverTelemetry: RunningTelemetry;
+let feedDir: string;
+const pageErrors: string[] = [];
+
+async function harness(enabled: boolean, gateway: TestCollector = collector): Promise<ClientHarness> {
+  return launchClientHarness({
+    chatServerUrl: server.url,
+    env: { KICKTALK_UPDATE_FEED_DIR: feedDir },
+    windowQuery: { backoffMs: "50" },
+    telemetryOverrides: { enabled, endpoint: gateway.otlpHttpEndpoint, sampleRatio: 1, flushIntervalMs: 300 },
+    telemetryDeps: { registerGlobal: false },
+    onPageError: (m) => pageErrors.push(m),
+  });
+}
+
+beforeAll(async () => {
+  collector = await startTestCollector();
+  const config = serverTestConfig({ OTEL_SDK_DISABLED: "false", OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint });
+  serverTelemetry = startTelemetry(config);
+  server = await startChatServer(config, serverTelemetry.telemetry);
+  feedDir = mkdtempSync(join(tmpdir(), "kicktalk-feed-"));
+  writeUpdateFeed(feedDir, "1.1.0");
+});
+
+afterAll(async () => {
+  await server?.close();
+  await serverTelemetry?.shutdown();
+  await collector?.stop();
+  rmSync(feedDir, { recursive: true, force: true });
+});
+
+describe("telemetry on", () => {
+  let h: ClientHarness;
+  let session: SessionResult;
+  let spans: FlatSpan[];
+
+  beforeAll(async () => {
+    h = await harness(true);
+    session = await runScriptedSession(h, { url: server.url, dropConnections: () => server.dropConnections() });
+    const page = await h.mainPage();
+    // Malformed payloads straight from the page, past the typed API.
+    const rejections = await page.evaluate(async () => {
+      const app = window.app as unknown as { chat: { sendMessage(p: unknown): Promise<unknown> }; store: { set(p: unknown): Promise<unknown> } };
+      const out: string[] = [];
+      for (const call of [() => app.chat.sendMessage({ chatroomId: "101" }), () => app.store.set({ key: "__proto__", value: 1 })]) {
+        try {
+          await call();
+          out.push("accepted");
+        } catch (e) {
+          out.push((e as Error).message);
+        }
+      }
+      return out;
+    });
+    expect(rejections[0]).toMatch(/payload\.content/);
+    expect(rejections[1]).toMatch(/payload\.key/);
+    await h.close();
+    spans = await collector.waitFor(
+      () => collector.spans(),
+      (s) => s.some((x) => x.name === "ipc:chat:send-message") && s.some((x) => x.name === "lexical:send") && s.some((x) => x.name === "updater:ready"),
+      20_000,
+    );
+  }, 120_000);
+
+  it("ran the whole session", () => {
+    expect(session).toMatchObject({ sent: 4, received: 2, reconnected: true, dialogsOpened: 2, updaterVersion: "1.1.0" });
+    // Emote images point at the providers' CDNs, which this offline machine cannot resolve.
+    expect(pageErrors.filter((e) => !e.includes("net::ERR_NAME_NOT_RESOLVED"))).toEqual([]);
+  });
+
+  it("makes the renderer's lexical:send span the parent of the ipc:chat:send-message span it caused", () => {
+    const sends = spans.filter((s) => s.name === "lexical:send");
+    const ipc = spans.filter((s) => s.name === "ipc:chat:send-message" && s.status.code !== "ERROR");
+    expect(sends.length).toBeGreaterThanOrEqual(session.sent);
+    for (const child of ipc) {
+      const parent = sends.find((p) => p.spanId === child.parentSpanId);
+      expect(parent, `ipc span ${child.spanId} has no lexical:send parent`).toBeDefined();
+      expect(child.traceId).toBe(parent?.traceId);
+      expect(parent?.resource["process.type"]).toBe("electron-renderer");
+      expect(child.resource["process.type"]).toBe("electron-main");
+    }
+    expect(ipc.length).toBe(session.sent);
+  });
+
+  it("continues the trace into the HTTP call and the server", async () => {
+    const ipc = spans.find((s) => s.name === "ipc:chat:send-message" && s.status.code !== "ERROR");
+    const http = spans.find((s) => s.kind === "CLIENT" && s.name === "POST /api/chatrooms/:id/messages" && s.parentSpanId === ipc?.spanId);
+    expect(http).toMatchObject({ attributes: { "http.request.method": "POST", "url.template": "/api/chatrooms/:id/messages", "http.response.status_code": 201 } });
+    const all = await collector.waitFor(
+      () => collector.spans(),
+      (s) => s.some((x) => x.kind === "SERVER" && x.parentSpanId === http?.spanId),
+      20_000,
+    );
+    const served = all.find((s) => s.kind === "SERVER" && s.parentSpanId === http?.spanId);
+    expect(served).toMatchObject({ traceId: http?.traceId, name: "POST /api/chatrooms/:id/messages" });
+  });
+
+  it("exports every renderer and main span family the session exercised", () => {
+    const names = new Set(spans.map((s) => s.name));
+    for (const name of [
+      "main_startup_boot",
+      "ws:connect",
+      "ws:reconnect",
+      "zustand:add-message",
+      "zustand:join-chatroom",
+      "emote:lookup",
+      "emote:render",
+      "lexical:keydown",
+      "lexical:suggestion",
+      "lexical:insert-emote",
+      "lexical:insert-mention",
+      "window:create",
+      "window:closed",
+      "store:set",
+      "updater:check",
+      "updater:available",
+      "updater:downloading",
+      "updater:ready",
+      "ipc:telemetry:record-error",
+    ]) {
+      expect(names, name).toContain(name);
+    }
+    const ws = spans.find((s) => s.name === "ws:connect" && s.events.some((e) => e.name === "ws.close"));
+    expect(ws?.events.map((e) => e.name)).toEqual(expect.arrayContaining(["ws.connect.started", "ws.open", "ws.close"]));
+    expect(spans.find((s) => s.name === "store:set" && s.attributes["store.key"] === "chat.showTimestamps")?.attributes).toMatchObject({
+      "store.op": "set",
+      "store.value_size": 5,
+      "store.success": true,
+    });
+  });
+
+  it("records the client metrics the session caused", async () => {
+    const points = await collector.waitFor(
+      () => collector.metrics(),
+      (m) => ["kicktalk_messages_received", "kicktalk_websocket_reconnections", "kicktalk_input_latency"].every((n) => m.some((p) => p.name === n)),
+      20_000,
+    );
+    const names = new Set(points.map((p) => p.name));
+    for (const n of [
+      "kicktalk_messages_sent",
+      "kicktalk_message_send_duration",
+      "kicktalk_api_requests",
+      "kicktalk_open_windows",
+      "kicktalk_emote_cache_misses",
+      "kicktalk_updater_events",
+      "kicktalk_dom_node_count",
+      "kicktalk_websocket_connections_active",
+    ]) {
+      expect(names, n).toContain(n);
+    }
+  });
+});
+
+describe("telemetry off (the default)", () => {
+  // A collector of its own: the chat server keeps exporting to the shared one.
+  it("sends zero requests to the gateway during a whole scripted session", async () => {
+    const gateway = await startTestCollector();
+    try {
+      const h = await harness(false, gateway);
+      const result = await runScriptedSession(h, { url: server.url, dropConnections: () => server.dropConnections() }, "quiet_user");
+      await h.close();
+      expect(result.sent).toBe(4);
+      expect(await gateway.requests()).toEqual([]);
+    } finally {
+      await gateway.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,157 @@
+// A scripted user session against a running harness and chat server, through the UI where
+// there is one: sign in, join two chatrooms, receive a message from another user, insert an
+// emote and a mention from suggestions, send messages (one with a link), survive a dropped
+// WebSocket, open/close dialogs, change a setting, cause a handled error, run the updater
+// flow. The e2e checks and the k6 work reuse it; it returns what it did so they can count.
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { FEED_FILE } from "../main/local-feed-updater.ts";
+import type { ClientHarness } from "./harness.ts";
+
+export interface SessionServer {
+  /** Base URL of the chat API, for the second user that talks to us. */
+  readonly url: string;
+  /** Makes the server drop this client's WebSockets (close 4200). */
+  dropConnections(): Promise<unknown> | unknown;
+}
+
+export interface SessionResult {
+  readonly username: string;
+  readonly joined: readonly string[];
+  readonly sent: number;
+  readonly received: number;
+  readonly reconnected: boolean;
+  readonly dialogsOpened: number;
+  readonly updaterVersion: string;
+}
+
+const WAIT_MS = 15_000;
+
+/** Writes a local update feed offering `version` (for KICKTALK_UPDATE_FEED_DIR). */
+export function writeUpdateFeed(feedDir: string, version: string, sizeBytes = 300_000): void {
+  mkdirSync(feedDir, { recursive: true });
+  const file = `KickTalk-${version}.bin`;
+  const body = Buffer.alloc(sizeBytes, 7);
+  writeFileSync(join(feedDir, file), body);
+  writeFileSync(join(feedDir, FEED_FILE), JSON.stringify({ version, file, sha256: createHash("sha256").update(body).digest("hex") }));
+}
+
+async function postAs(server: SessionServer, username: string, chatroomId: string, content: string): Promise<void> {
+  const signIn = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username }) });
+  const { token } = (await signIn.json()) as { token: string };
+  const res = await fetch(`${server.url}/api/chatrooms/${chatroomId}/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ content }),
+  });
+  if (!res.ok) throw new Error(`session: posting as ${username} failed with ${res.status}`);
+}
+
+async function typeAndSend(page: Page, text: string): Promise<void> {
+  const input = page.getByTestId("message-input");
+  await input.pressSequentially(text, { delay: 5 });
+  await input.press("Enter");
+  await page.locator(".message-content", { hasText: text.split(" ").pop() ?? text }).last().waitFor({ timeout: WAIT_MS });
+}
+
+export async function runScriptedSession(harness: ClientHarness, server: SessionServer, username = "harness_user"): Promise<SessionResult> {
+  const page = await harness.mainPage();
+  let sent = 0;
+  let received = 0;
+
+  // Sign in and join two chatrooms.
+  await page.getByTestId("username").fill(username);
+  await page.getByTestId("sign-in").click();
+  await page.locator(".room-join").first().waitFor({ timeout: WAIT_MS });
+  const rooms = await page.evaluate(() => window.__kicktalk?.client?.available.map((c) => ({ id: c.id, slug: c.slug })) ?? []);
+  const [first, second] = rooms;
+  if (!first || !second) throw new Error(`session: the server offers ${rooms.length} chatrooms; two are needed`);
+  for (const room of [second, first]) {
+    await page.getByTestId(`join-${room.slug}`).click();
+    await page.locator(`[data-testid="room-${room.slug}"] .dot-open`).waitFor({ timeout: WAIT_MS });
+  }
+  await page.getByTestId(`room-${first.slug}`).click();
+
+  // Another user talks; the message arrives over the WebSocket.
+  await postAs(server, "other_viewer", first.id, "hello from the other side");
+  await page.locator(".message-content", { hasText: "hello from the other side" }).waitFor({ timeout: WAIT_MS });
+  received++;
+
+  // Emote from suggestions, then send (Enter → acknowledged).
+  const input = page.getByTestId("message-input");
+  await input.click();
+  const emotePrefix = await page.evaluate((id) => {
+    const emotes = window.__kicktalk?.client?.store.getState().rooms[id]?.emotes ?? [];
+    return emotes[0]?.name.slice(0, 2) ?? "";
+  }, first.id);
+  if (emotePrefix) {
+    await input.pressSequentially(`:${emotePrefix}`, { delay: 5 });
+    await page.getByTestId("suggestions").waitFor({ timeout: WAIT_MS });
+    await input.press("Tab");
+  }
+  await typeAndSend(page, "nice one");
+  sent++;
+
+  // Mention from suggestions.
+  await input.pressSequentially("@oth", { delay: 5 });
+  await page.getByTestId("suggestions").waitFor({ timeout: WAIT_MS });
+  await input.press("Tab");
+  await typeAndSend(page, "welcome");
+  sent++;
+
+  // A link (the server processes it, seed 004).
+  await typeAndSend(page, "look https://example.com/article");
+  sent++;
+
+  // The server drops our sockets; both rooms reconnect.
+  await server.dropConnections();
+  for (const room of [first, second]) {
+    await page.waitForFunction((id) => (window.__kicktalk?.client?.connection(id)?.attempt ?? 0) > 0 || false, room.id, { timeout: WAIT_MS }).catch(() => undefined);
+    await page.locator(`[data-testid="room-${room.slug}"] .dot-open`).waitFor({ timeout: WAIT_MS });
+  }
+  await postAs(server, "other_viewer", first.id, "back again after reconnect");
+  await page.locator(".message-content", { hasText: "back again after reconnect" }).waitFor({ timeout: WAIT_MS });
+  received++;
+  await page.getByTestId(`room-${second.slug}`).click();
+  await typeAndSend(page, "hi second room");
+  sent++;
+
+  // Dialogs: settings (change a setting, then close it), chatters (closed by main).
+  let dialogsOpened = 0;
+  const settingsWindow = harness.nextWindow();
+  await page.getByTestId("open-settings").click();
+  const settings = await (await settingsWindow).page;
+  dialogsOpened++;
+  const toggle = settings.getByTestId("timestamps-toggle");
+  await toggle.waitFor({ timeout: WAIT_MS });
+  await toggle.click();
+  await settings.waitForFunction(() => !(document.querySelector('[data-testid="timestamps-toggle"]') as HTMLInputElement | null)?.checked, undefined, { timeout: WAIT_MS });
+  await settings.evaluate(() => window.__kicktalk?.telemetry.flush());
+  await settings.close();
+  const { windowId } = await page.evaluate(() => window.app.window.openDialog({ dialog: "chatters", params: {} }));
+  dialogsOpened++;
+  await page.evaluate((id) => window.app.window.closeDialog({ windowId: id }), windowId);
+
+  // A handled error: emotes of a chatroom that does not exist (the API answers 404).
+  await page.evaluate(() => window.__kicktalk?.client?.refreshEmotes("does-not-exist"));
+
+  // Updater: check, then download from the local feed.
+  const update = await page.evaluate(async () => {
+    const check = await window.app.updater.check();
+    if (check.available) await window.app.updater.download();
+    return check;
+  });
+
+  await page.evaluate(() => window.__kicktalk?.telemetry.flush());
+  return {
+    username,
+    joined: [first.id, second.id],
+    sent,
+    received,
+    reconnected: true,
+    dialogsOpened,
+    updaterVersion: update.version,
+  };
+}

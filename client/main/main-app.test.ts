@@ -1,0 +1,190 @@
+// The main process in Node (no Electron): every catalog channel registered through the
+// telemetry wrapper, payload validation, settings on disk, windows, the updater flow and
+// the API client. Telemetry is off here (its
+// default); the Chromium harness test covers what reaches the collector. The chat server is
+// the real one (server/app.ts) with its telemetry off.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { IPC_CHANNELS } from "../../catalog/index.ts";
+import { startChatServer, type ChatServer } from "../../server/app.ts";
+import { startTelemetry } from "../../server/telemetry/sdk.ts";
+import { testConfig as serverTestConfig } from "../../server/testing/test-server.ts";
+import { writeUpdateFeed } from "../harness/session.ts";
+import { InProcessIpcMain } from "./in-process-ipc.ts";
+import { startMainApp, type MainApp } from "./main-app.ts";
+import { SETTINGS_FILE } from "./settings-store.ts";
+import type { AppWindow, WindowFactory, WindowSpec } from "./window-manager.ts";
+
+/** A WindowFactory without windows: records specs and lets the test close them. */
+class RecordingWindowFactory implements WindowFactory {
+  readonly created: (WindowSpec & { id: number })[] = [];
+  readonly #closers = new Map<number, () => void>();
+  #next = 1;
+  create(spec: WindowSpec): AppWindow {
+    const id = this.#next++;
+    this.created.push({ ...spec, id });
+    const listeners: (() => void)[] = [];
+    this.#closers.set(id, () => listeners.splice(0).forEach((l) => l()));
+    return { id, close: () => this.#closers.get(id)?.(), onClosed: (l) => listeners.push(l) };
+  }
+}
+
+let server: ChatServer;
+let dir: string;
+let ipc: InProcessIpcMain;
+let windows: RecordingWindowFactory;
+let app: MainApp;
+let quits = 0;
+
+async function start(): Promise<void> {
+  ipc = new InProcessIpcMain();
+  windows = new RecordingWindowFactory();
+  app = await startMainApp({
+    ipcMain: ipc,
+    windowFactory: windows,
+    userDataDir: dir,
+    env: { KICKTALK_UPDATE_FEED_DIR: join(dir, "feed") },
+    appVersion: "1.0.0",
+    chatServerUrl: server.url,
+    quit: () => quits++,
+    telemetryDeps: { registerGlobal: false, startTimers: false },
+    print: () => undefined,
+  });
+}
+
+beforeEach(async () => {
+  const config = serverTestConfig(); // OTEL_SDK_DISABLED: no-op server telemetry
+  server = await startChatServer(config, startTelemetry(config).telemetry);
+  dir = mkdtempSync(join(tmpdir(), "kicktalk-main-"));
+  quits = 0;
+  await start();
+});
+
+afterEach(async () => {
+  await app.shutdown(1_000);
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("IPC registration", () => {
+  it("registers every catalog channel through telemetry.handleIpc (100 % migrated)", () => {
+    expect([...app.telemetry.registeredChannels()].sort()).toEqual([...IPC_CHANNELS].sort());
+    expect(ipc.channels().sort()).toEqual([...IPC_CHANNELS].sort());
+  });
+});
+
+describe("malformed payloads", () => {
+  const bad: [string, unknown, RegExp][] = [
+    ["chat:send-message", { chatroomId: "101" }, /payload\.content/],
+    ["chat:send-message", { chatroomId: "101", content: "x".repeat(501) }, /payload\.content/],
+    ["chat:sign-in", { username: "no spaces allowed" }, /payload\.username/],
+    ["store:set", { key: "not.a.setting", value: 1 }, /payload\.key/],
+    ["store:set", { key: "telemetry.enabled", value: "yes" }, /invalid value for "telemetry\.enabled"/],
+    ["window:open-dialog", { dialog: "devtools" }, /payload\.dialog/],
+    ["telemetry:export-spans", { spans: [{ traceId: "zz", spanId: "1", name: "x" }] }, /payload\.spans/],
+    ["telemetry:record-error", { error: { name: "E", message: "m" }, context: { area: "nowhere", fatal: false } }, /payload\.context\.area/],
+    ["updater:check", "not an object", /payload/],
+    ["chat:get-emotes", { chatroomId: "101", extra: true }, /payload/],
+  ];
+  it.each(bad)("%s rejects %j, naming the field", async (channel, payload, message) => {
+    await expect(ipc.invoke(channel, payload)).rejects.toThrow(message);
+  });
+
+  it("rejects an oversized payload and keeps serving", async () => {
+    await expect(ipc.invoke("telemetry:record-logs", { records: [{ type: "log", severity: "info", body: "x".repeat(300_000) }] })).rejects.toThrow(/bytes|payload/);
+    await expect(ipc.invoke("store:get", { key: "telemetry.enabled" })).resolves.toEqual({ key: "telemetry.enabled", value: false });
+  });
+
+  it("survives a burst of random payloads on every channel", async () => {
+    const junk = [null, 0, "", [], { _otel: 5 }, { key: { nested: true } }, { spans: "x" }, { dialog: 1, params: [] }];
+    let rejected = 0;
+    for (const channel of IPC_CHANNELS) {
+      for (const payload of junk) {
+        await ipc.invoke(channel, payload).catch(() => rejected++);
+      }
+    }
+    expect(rejected).toBeGreaterThan(IPC_CHANNELS.length * 6);
+    await expect(ipc.invoke("telemetry:get-status", {})).resolves.toMatchObject({ enabled: false });
+  });
+});
+
+describe("settings", () => {
+  it("persists on disk, telemetry off by default, and survives a restart", async () => {
+    await expect(ipc.invoke("store:get", { key: "telemetry.enabled" })).resolves.toEqual({ key: "telemetry.enabled", value: false });
+    await ipc.invoke("store:set", { key: "chat.fontSize", value: 18 });
+    const onDisk = JSON.parse(readFileSync(join(dir, SETTINGS_FILE), "utf8"));
+    expect(onDisk["chat.fontSize"]).toBe(18);
+    await app.shutdown(1_000);
+    await start();
+    await expect(ipc.invoke("store:get", { key: "chat.fontSize" })).resolves.toEqual({ key: "chat.fontSize", value: 18 });
+    await expect(ipc.invoke("store:delete", { key: "chat.fontSize" })).resolves.toEqual({ key: "chat.fontSize", value: 14 });
+  });
+
+  it("reports a corrupt settings file by name and starts with defaults", async () => {
+    await app.shutdown(1_000);
+    writeFileSync(join(dir, SETTINGS_FILE), "{not json");
+    await start();
+    expect(app.settings.loadProblems[0]).toContain(SETTINGS_FILE);
+    expect(app.settings.all()["telemetry.enabled"]).toBe(false);
+  });
+});
+
+describe("windows", () => {
+  it("opens the main window at start, dialogs on request, and forgets closed ones", async () => {
+    expect(windows.created.map((w) => w.name)).toEqual(["main"]);
+    const { windowId } = (await ipc.invoke("window:open-dialog", { dialog: "settings" })) as { windowId: number };
+    expect(windows.created[1]).toMatchObject({ name: "settings", parentId: windows.created[0]?.id, query: { window: "settings" } });
+    expect([...app.windows.openWindows().values()]).toEqual(["main", "settings"]);
+    await ipc.invoke("window:close-dialog", { windowId });
+    expect([...app.windows.openWindows().values()]).toEqual(["main"]);
+    await expect(ipc.invoke("window:close-dialog", { windowId })).rejects.toThrow(`no open window with id ${windowId}`);
+  });
+});
+
+describe("chat API through IPC", () => {
+  it("signs in, lists chatrooms with the WebSocket URL, sends, and keeps the token in main", async () => {
+    const { user } = (await ipc.invoke("chat:sign-in", { username: "alice" })) as { user: { username: string } };
+    expect(user.username).toBe("alice");
+    const rooms = (await ipc.invoke("chat:list-chatrooms", {})) as { chatrooms: { id: string }[]; wsUrl: string };
+    expect(rooms.chatrooms.length).toBeGreaterThan(1);
+    const chatroomId = rooms.chatrooms[0]?.id;
+    expect(rooms.wsUrl).toBe(`${server.url.replace("http", "ws")}/ws`);
+    const { message } = (await ipc.invoke("chat:send-message", { chatroomId, content: "hi https://example.com" })) as {
+      message: { content: string; links: unknown[] };
+    };
+    expect(message).toMatchObject({ content: "hi https://example.com" });
+    // The token stays in main: nothing the renderer gets back carries it.
+    expect(JSON.stringify(await ipc.invoke("chat:list-chatrooms", {}))).not.toMatch(/token/i);
+  });
+
+  it("turns an API error into a rejected invoke naming the route and status", async () => {
+    await expect(ipc.invoke("chat:get-emotes", { chatroomId: "404" })).rejects.toThrow(/GET \/api\/chatrooms\/:id\/emotes answered 404/);
+  });
+
+  it("rejects a send before sign-in with the server's reason", async () => {
+    await expect(ipc.invoke("chat:send-message", { chatroomId: "101", content: "hi" })).rejects.toThrow(/answered 401/);
+  });
+});
+
+describe("updater (local feed)", () => {
+  it("checks, downloads with progress, and installs by quitting", async () => {
+    writeUpdateFeed(join(dir, "feed"), "1.2.0", 200_000);
+    await expect(ipc.invoke("updater:check", {})).resolves.toEqual({ currentVersion: "1.0.0", version: "1.2.0", available: true });
+    await expect(ipc.invoke("updater:download", {})).resolves.toEqual({ version: "1.2.0", files: 1 });
+    expect(existsSync(join(dir, "pending-update", "KickTalk-1.2.0.bin"))).toBe(true);
+    await ipc.invoke("updater:install", {});
+    expect(quits).toBe(1);
+  });
+
+  it("says no update when the feed offers the running version", async () => {
+    writeUpdateFeed(join(dir, "feed"), "1.0.0", 10);
+    await expect(ipc.invoke("updater:check", {})).resolves.toMatchObject({ available: false });
+    await expect(ipc.invoke("updater:download", {})).rejects.toThrow(/no update available/);
+  });
+
+  it("reports a broken feed naming the file", async () => {
+    await expect(ipc.invoke("updater:check", {})).rejects.toThrow(/latest\.json/);
+  });
+});

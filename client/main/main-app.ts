@@ -1,0 +1,111 @@
+// The main process without Electron: settings, telemetry, the chat API client, windows,
+// the updater and every IPC handler, wired together. electron-main.ts passes Electron's
+// ipcMain and a BrowserWindow factory; Node tests and the harness pass their own. Same code.
+import { join } from "node:path";
+import type { Span } from "@opentelemetry/api";
+import { CLIENT_SERVICE } from "../../catalog/index.ts";
+import {
+  createTelemetry,
+  loadTelemetryConfig,
+  reportConfigProblems,
+  type IpcMainLike,
+  type Telemetry,
+  type TelemetryConfig,
+  type TelemetryDeps,
+} from "../telemetry/index.ts";
+import { ApiClient } from "./api-client.ts";
+import { registerIpcHandlers } from "./ipc-handlers.ts";
+import { LocalFeedUpdater } from "./local-feed-updater.ts";
+import { SettingsStore } from "./settings-store.ts";
+import { instrumentUpdater, type AutoUpdaterLike, type InstrumentedUpdater } from "./updater.ts";
+import { WindowManager, type WindowFactory } from "./window-manager.ts";
+
+/** Default chat server for dev (`npm run server` listens here). */
+export const DEFAULT_CHAT_SERVER_URL = "http://127.0.0.1:8080";
+
+export interface MainAppOptions {
+  readonly ipcMain: IpcMainLike;
+  readonly windowFactory: WindowFactory;
+  /** Electron: app.getPath("userData"). */
+  readonly userDataDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly appVersion: string;
+  /** Base URL of the chat API; default KICKTALK_CHAT_SERVER_URL, then DEFAULT_CHAT_SERVER_URL. */
+  readonly chatServerUrl?: string;
+  /** The real autoUpdater where available; default a LocalFeedUpdater on KICKTALK_UPDATE_FEED_DIR. */
+  readonly updater?: AutoUpdaterLike;
+  /** What "quit and install" and a fatal error do: Electron's app.quit(). */
+  readonly quit: () => void;
+  /** Overrides applied after the environment is read (tests: endpoint, intervals). */
+  readonly telemetryOverrides?: Partial<TelemetryConfig>;
+  readonly telemetryDeps?: TelemetryDeps;
+  /** Where config problems are printed once. */
+  readonly print?: (message: string) => void;
+}
+
+export interface MainApp {
+  readonly telemetry: Telemetry;
+  readonly settings: SettingsStore;
+  readonly windows: WindowManager;
+  readonly api: ApiClient;
+  readonly updater: InstrumentedUpdater;
+  /** Flushes telemetry (bounded) and closes windows: what Electron's before-quit does. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+export async function startMainApp(options: MainAppOptions): Promise<MainApp> {
+  const print = options.print ?? ((m: string) => console.error(m));
+  // Settings first: the telemetry switch lives there. Their spans start once telemetry exists.
+  const settings = new SettingsStore(options.userDataDir);
+  const loaded = loadTelemetryConfig(options.env, {
+    enabled: settings.all()["telemetry.enabled"],
+    dataDir: join(options.userDataDir, "telemetry"),
+    serviceVersion: options.appVersion,
+  });
+  reportConfigProblems(loaded.problems, print);
+  const telemetry = createTelemetry({ ...loaded.config, ...options.telemetryOverrides }, options.telemetryDeps);
+  const boot: Span = telemetry.startStartupSpan({ "app.name": CLIENT_SERVICE });
+  settings.useTracer(telemetry.tracer);
+  for (const problem of settings.loadProblems) {
+    telemetry.log({ type: "log", severity: "warn", body: problem, attributes: { area: "store" } });
+  }
+  settings.onChange((key, value) => {
+    if (key === "telemetry.enabled" && value !== telemetry.isEnabled()) void telemetry.setEnabled(value as boolean);
+  });
+
+  const api = new ApiClient({
+    baseUrl: options.chatServerUrl ?? options.env.KICKTALK_CHAT_SERVER_URL ?? DEFAULT_CHAT_SERVER_URL,
+    tracer: telemetry.tracer,
+    requests: telemetry.metrics.apiRequests,
+    duration: telemetry.metrics.apiRequestDuration,
+  });
+  telemetry.registerHealthCheck("chat_server", () => api.health());
+
+  const windows = new WindowManager(options.windowFactory, telemetry.tracer, telemetry.metrics.openWindows);
+  const rawUpdater =
+    options.updater ??
+    new LocalFeedUpdater({
+      feedDir: options.env.KICKTALK_UPDATE_FEED_DIR ?? join(options.userDataDir, "update-feed"),
+      cacheDir: join(options.userDataDir, "pending-update"),
+      currentVersion: options.appVersion,
+      onInstall: () => options.quit(),
+    });
+  const updater = instrumentUpdater(rawUpdater, telemetry.tracer, telemetry.metrics.updaterEvents, options.appVersion);
+
+  registerIpcHandlers(options.ipcMain, { telemetry, api, settings, windows, updater });
+
+  windows.open("main");
+  boot.end();
+
+  return {
+    telemetry,
+    settings,
+    windows,
+    api,
+    updater,
+    async shutdown(timeoutMs = 3_000) {
+      windows.closeAll();
+      await telemetry.shutdown(timeoutMs);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Renderer telemetry bootstrap: a WebTracerProvider (StackContextManager, W3C propagator)
+// whose spans go to main over IPC, a metric buffer, the error reporter and the 10 s vitals
+// loop. It follows the user's switch: while telemetry is off the sampler records nothing,
+// no metric is buffered and no telemetry IPC call is made.
+import { context, propagation, trace, type Tracer } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { SamplingDecision, WebTracerProvider, type Sampler } from "@opentelemetry/sdk-trace-web";
+import { CLIENT_SERVICE, PROCESS_TYPES } from "../../../catalog/services.ts";
+import type { AppApi } from "../../preload/app-api.ts";
+import type { OtelCarrier } from "../../telemetry/types.ts";
+import { ErrorReporter } from "./error-reporter.ts";
+import { IpcSpanProcessor } from "./ipc-span-processor.ts";
+import { RendererMetrics } from "./renderer-metrics.ts";
+import { startVitalsLoop } from "./vitals.ts";
+
+export const RENDERER_TRACER_NAME = "kicktalk-renderer";
+
+export interface RendererTelemetry {
+  readonly tracer: Tracer;
+  readonly metrics: RendererMetrics;
+  readonly errors: ErrorReporter;
+  readonly spans: IpcSpanProcessor;
+  isEnabled(): boolean;
+  setEnabled(enabled: boolean): void;
+  /** Sends what is buffered now (page hidden, before quit, tests). */
+  flush(): Promise<void>;
+}
+
+export function startRendererTelemetry(api: AppApi, options: { enabled: boolean; vitalsIntervalMs?: number }): RendererTelemetry {
+  let enabled = options.enabled;
+  const sampler: Sampler = {
+    shouldSample: () => ({ decision: enabled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD }),
+    toString: () => "RendererSwitchSampler",
+  };
+  const spans = new IpcSpanProcessor({ send: (batch) => api.telemetry.exportSpans({ spans: batch }) });
+  const provider = new WebTracerProvider({
+    resource: resourceFromAttributes({ "service.name": CLIENT_SERVICE, "process.type": PROCESS_TYPES["client-renderer"] }),
+    sampler,
+    spanProcessors: [spans],
+  });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  const tracer = provider.getTracer(RENDERER_TRACER_NAME);
+
+  // The preload reads our active context through this provider for every IPC call.
+  void api.tracing.setContextProvider(() => {
+    const carrier: OtelCarrier = {};
+    if (enabled && trace.getSpan(context.active())) propagation.inject(context.active(), carrier);
+    return carrier;
+  });
+
+  const metrics = new RendererMetrics((events) => api.telemetry.recordMetrics({ events }), () => enabled);
+  const errors = new ErrorReporter(api, () => enabled);
+  errors.installGlobalHandlers(window);
+  const stopVitals = startVitalsLoop(metrics, options.vitalsIntervalMs ?? 10_000);
+
+  const flush = async () => {
+    await Promise.all([spans.forceFlush(), metrics.flush()]);
+  };
+  // Flush when the window is hidden or unloads (seed 001: both events, neither is reliable alone).
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") void flush();
+  });
+  window.addEventListener("pagehide", () => {
+    stopVitals();
+    void flush();
+  });
+
+  return {
+    tracer,
+    metrics,
+    errors,
+    spans,
+    isEnabled: () => enabled,
+    setEnabled(next) {
+      enabled = next;
+      if (!next) {
+        spans.clear();
+        metrics.clear();
+      }
+    },
+    flush,
+  };
+}
