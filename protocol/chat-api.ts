@@ -40,6 +40,11 @@ export const ChatMessage = z.object({
 });
 export const PostMessageResponse = z.object({ message: ChatMessage });
 
+/** One chatroom with its most recent messages (oldest first). */
+export const ChatroomResponse = z.object({ chatroom: Chatroom, messages: z.array(ChatMessage) });
+
+export const HealthResponse = z.object({ status: z.literal("ok"), uptimeSeconds: z.number() });
+
 export const UserResponse = z.object({ id: z.string(), username: z.string(), createdAt: z.string() });
 
 export const LinkStatus = z.object({
@@ -63,4 +68,10 @@ export type Emote = z.infer<typeof Emote>;
 export type PostMessageRequest = z.infer<typeof PostMessageRequest>;
 export type ChatMessage = z.infer<typeof ChatMessage>;
 export type LinkStatus = z.infer<typeof LinkStatus>;
+export type ChatroomResponse = z.infer<typeof ChatroomResponse>;
+export type UserResponse = z.infer<typeof UserResponse>;
+export type ListChatroomsResponse = z.infer<typeof ListChatroomsResponse>;
+export type EmoteSetResponse = z.infer<typeof EmoteSetResponse>;
+export type PostMessageResponse = z.infer<typeof PostMessageResponse>;
+export type HealthResponse = z.infer<typeof HealthResponse>;
 export type ErrorResponse = z.infer<typeof ErrorResponse>;

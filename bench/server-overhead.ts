@@ -1,0 +1,267 @@
+// What the chat server's telemetry costs (seed 002 targets: < 5 ms per request, < 10 MB more
+// memory under load). Runs `server/main.ts` as a child process three times — telemetry off,
+// on as in production (10 % head sampling + forced sampling, which records every span), and
+// on at 100 % — each exporting to a real test collector, and drives the same fixed-rate,
+// fixed-count request mix at it from this process (open loop: requests go out on schedule
+// whatever the latency). Prints the figures side by side and writes results/bench-server.json.
+// Not a test: nothing here passes or fails on a threshold.
+import { mkdirSync, writeFileSync } from "node:fs";
+import WebSocket from "ws";
+import { EVENTS, SignInResponse, chatroomChannel } from "../protocol/index.ts";
+import { startChatServerProcess } from "../scripts/lib/chat-server-process.ts";
+import type { ChatServerProcess } from "../scripts/lib/chat-server-process.ts";
+import { startFixtureSite } from "../server/testing/fixture-site.ts";
+import type { FixtureSite } from "../server/testing/fixture-site.ts";
+import { startTestCollector } from "../testkit/collector.ts";
+import type { TestCollector } from "../testkit/collector.ts";
+
+/** Requests per second, and how many are measured per mode after WARMUP unmeasured ones. */
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const COUNT = Number(process.env.BENCH_COUNT ?? 3000);
+const WARMUP = Math.round(COUNT / 10);
+/** WebSocket subscribers per mode, spread over the rooms, so posted messages fan out. */
+const SUBSCRIBERS = 10;
+const ROOMS = ["1001", "1002", "1003", "1004"] as const;
+const RSS_SAMPLE_MS = 100;
+/**
+ * The modes run interleaved this many times and each figure is the median over rounds: the
+ * machine is shared, and one noisy neighbour would otherwise decide a single run.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+interface Mode {
+  readonly key: string;
+  readonly label: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const MODES: readonly Mode[] = [
+  { key: "off", label: "telemetry off", env: { OTEL_SDK_DISABLED: "true" } },
+  { key: "production", label: "on, 10 % + forced", env: { NODE_ENV: "production" } },
+  { key: "full", label: "on, 100 %", env: { NODE_ENV: "production", OTEL_TRACES_SAMPLER_ARG: "1" } },
+];
+
+interface Request {
+  readonly method: string;
+  readonly path: string;
+  readonly body?: string;
+}
+
+/** The i-th request of the fixed mix: reads, posts (a few with a link), a 404 and health. */
+function requestAt(i: number, site: FixtureSite): Request {
+  const room = ROOMS[i % ROOMS.length] as string;
+  const slot = i % 20;
+  if (slot < 6) return { method: "GET", path: "/api/chatrooms" };
+  if (slot < 11) return { method: "GET", path: `/api/chatrooms/${room}/emotes` };
+  if (slot < 16) {
+    const link = i % 200 === 11 ? ` ${site.url}/article?i=${i}` : "";
+    return { method: "POST", path: `/api/chatrooms/${room}/messages`, body: JSON.stringify({ content: `bench message ${i}${link}` }) };
+  }
+  if (slot < 18) return { method: "GET", path: "/api/users/1" };
+  if (slot < 19) return { method: "GET", path: "/healthz" };
+  return { method: "GET", path: "/api/chatrooms/9999" };
+}
+
+interface ModeResult {
+  readonly label: string;
+  readonly latencyMs: { readonly mean: number; readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  readonly errors: number;
+  readonly achievedRps: number;
+  readonly cpuSeconds: number;
+  readonly cpuMsPerRequest: number;
+  readonly rssMB: { readonly idle: number; readonly steady: number; readonly peak: number };
+  readonly otlpRequests: number;
+}
+
+const MB = 1024 * 1024;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const median = (xs: readonly number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+
+async function openSubscribers(server: ChatServerProcess): Promise<WebSocket[]> {
+  return Promise.all(
+    Array.from({ length: SUBSCRIBERS }, async (_, i) => {
+      const ws = new WebSocket(server.wsUrl);
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      ws.send(JSON.stringify({ event: EVENTS.subscribe, data: { channel: chatroomChannel(ROOMS[i % ROOMS.length] as string) } }));
+      return ws;
+    }),
+  );
+}
+
+/** Sends `count` requests at RATE per second on schedule; returns each one's latency (ms). */
+async function drive(server: ChatServerProcess, token: string, site: FixtureSite, from: number, count: number): Promise<{ latencies: number[]; errors: number; seconds: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let n = 0; n < count; n++) {
+    const due = start + (n * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const req = requestAt(from + n, site);
+    const sent = performance.now();
+    inFlight.push(
+      fetch(`${server.url}${req.path}`, {
+        method: req.method,
+        headers: { authorization: `Bearer ${token}`, ...(req.body ? { "content-type": "application/json" } : {}) },
+        ...(req.body ? { body: req.body } : {}),
+      })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          latencies.push(performance.now() - sent);
+          if (res.status >= 500) errors++;
+        })
+        .catch(() => void errors++),
+    );
+  }
+  await Promise.all(inFlight);
+  return { latencies, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+async function runMode(mode: Mode, collector: TestCollector, site: FixtureSite): Promise<ModeResult> {
+  await collector.reset();
+  const server = await startChatServerProcess({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint,
+    OTEL_METRIC_EXPORT_INTERVAL: "5000",
+    LINK_FETCH_TIMEOUT_MS: "2000",
+    ...mode.env,
+  });
+  const sockets = await openSubscribers(server);
+  try {
+    const signIn = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", body: JSON.stringify({ username: "bench" }) });
+    const { token } = SignInResponse.parse(await signIn.json());
+    await drive(server, token, site, 0, WARMUP);
+    const idle = server.usage().rssBytes;
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(server.usage().rssBytes), RSS_SAMPLE_MS);
+    const before = server.usage().cpuSeconds;
+    const run = await drive(server, token, site, WARMUP, COUNT);
+    const after = server.usage();
+    clearInterval(sampler);
+    const sorted = [...run.latencies].sort((a, b) => a - b);
+    const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+    const cpuSeconds = after.cpuSeconds - before;
+    return {
+      label: mode.label,
+      latencyMs: { mean: round(mean, 3), p50: round(quantile(sorted, 0.5), 3), p95: round(quantile(sorted, 0.95), 3), p99: round(quantile(sorted, 0.99), 3), max: round(sorted.at(-1) ?? NaN, 3) },
+      errors: run.errors,
+      achievedRps: round(COUNT / run.seconds, 1),
+      cpuSeconds: round(cpuSeconds, 2),
+      cpuMsPerRequest: round((cpuSeconds * 1000) / COUNT, 3),
+      // Steady: median of the second half of the run, after allocation settles.
+      rssMB: { idle: round(idle / MB, 1), steady: round(median(samples.slice(Math.floor(samples.length / 2))) / MB, 1), peak: round(after.peakRssBytes / MB, 1) },
+      otlpRequests: 0,
+    };
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    const code = await server.stop();
+    if (code !== 0) console.error(`server (${mode.label}) exited with ${code}:\n${server.output()}`);
+  }
+}
+
+function table(results: Readonly<Record<string, ModeResult>>): string {
+  const keys = Object.keys(results);
+  const rows: [string, (r: ModeResult) => string][] = [
+    ["latency p50 (ms)", (r) => r.latencyMs.p50.toFixed(2)],
+    ["latency p95 (ms)", (r) => r.latencyMs.p95.toFixed(2)],
+    ["latency p99 (ms)", (r) => r.latencyMs.p99.toFixed(2)],
+    ["latency mean (ms)", (r) => r.latencyMs.mean.toFixed(2)],
+    ["achieved rate (req/s)", (r) => r.achievedRps.toFixed(1)],
+    ["5xx / failed (all rounds)", (r) => String(r.errors)],
+    ["server CPU (s)", (r) => r.cpuSeconds.toFixed(2)],
+    ["CPU per request (ms)", (r) => r.cpuMsPerRequest.toFixed(3)],
+    ["RSS idle (MB)", (r) => r.rssMB.idle.toFixed(1)],
+    ["RSS steady (MB)", (r) => r.rssMB.steady.toFixed(1)],
+    ["RSS peak (MB)", (r) => r.rssMB.peak.toFixed(1)],
+    ["OTLP requests sent", (r) => String(r.otlpRequests)],
+  ];
+  const header = ["", ...keys.map((k) => results[k]?.label ?? k)];
+  const lines = [header, ...rows.map(([name, f]) => [name, ...keys.map((k) => f(results[k] as ModeResult))])];
+  const widths = header.map((_, c) => Math.max(...lines.map((l) => (l[c] ?? "").length)));
+  return lines.map((l) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ")).join("\n");
+}
+
+const collector = await startTestCollector();
+const site = await startFixtureSite();
+const rounds: Record<string, ModeResult[]> = {};
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const mode of MODES) {
+      console.log(`▶ round ${round}/${ROUNDS}, ${mode.label}: ${WARMUP} warm-up + ${COUNT} requests at ${RATE}/s, ${SUBSCRIBERS} WebSocket subscribers`);
+      const r = await runMode(mode, collector, site);
+      // Counted after the server's shutdown flush, so everything it exported is included.
+      (rounds[mode.key] ??= []).push({ ...r, otlpRequests: await collector.receivedRequests() });
+    }
+  }
+} finally {
+  await site.close();
+  await collector.stop();
+}
+
+/** Median of every figure over the rounds. */
+function medianResult(rs: readonly ModeResult[]): ModeResult {
+  const m = (f: (r: ModeResult) => number) => round(median(rs.map(f)), 3);
+  const first = rs[0] as ModeResult;
+  return {
+    label: first.label,
+    latencyMs: { mean: m((r) => r.latencyMs.mean), p50: m((r) => r.latencyMs.p50), p95: m((r) => r.latencyMs.p95), p99: m((r) => r.latencyMs.p99), max: m((r) => r.latencyMs.max) },
+    errors: rs.reduce((a, r) => a + r.errors, 0),
+    achievedRps: m((r) => r.achievedRps),
+    cpuSeconds: m((r) => r.cpuSeconds),
+    cpuMsPerRequest: m((r) => r.cpuMsPerRequest),
+    rssMB: { idle: m((r) => r.rssMB.idle), steady: m((r) => r.rssMB.steady), peak: m((r) => r.rssMB.peak) },
+    otlpRequests: m((r) => r.otlpRequests),
+  };
+}
+const results: Record<string, ModeResult> = Object.fromEntries(Object.entries(rounds).map(([k, rs]) => [k, medianResult(rs)]));
+
+const off = results.off as ModeResult;
+const overhead = Object.fromEntries(
+  MODES.filter((m) => m.key !== "off").map((m) => {
+    const r = results[m.key] as ModeResult;
+    return [
+      m.key,
+      {
+        meanLatencyMs: round(r.latencyMs.mean - off.latencyMs.mean, 3),
+        p95LatencyMs: round(r.latencyMs.p95 - off.latencyMs.p95, 3),
+        p99LatencyMs: round(r.latencyMs.p99 - off.latencyMs.p99, 3),
+        cpuMsPerRequest: round(r.cpuMsPerRequest - off.cpuMsPerRequest, 3),
+        rssSteadyMB: round(r.rssMB.steady - off.rssMB.steady, 1),
+        rssPeakMB: round(r.rssMB.peak - off.rssMB.peak, 1),
+      },
+    ];
+  }),
+);
+
+console.log(`\nmedians over ${ROUNDS} interleaved rounds\n${table(results)}\n`);
+for (const [key, o] of Object.entries(overhead)) {
+  console.log(
+    `overhead (${results[key]?.label}): +${o.meanLatencyMs} ms mean latency per request, +${o.cpuMsPerRequest} ms CPU per request, ` +
+      `RSS +${o.rssSteadyMB} MB steady / +${o.rssPeakMB} MB peak  (seed 002 targets: < 5 ms, < 10 MB)`,
+  );
+}
+
+mkdirSync("results", { recursive: true });
+writeFileSync(
+  "results/bench-server.json",
+  `${JSON.stringify(
+    {
+      benchmark: "server-overhead",
+      date: new Date().toISOString(),
+      node: process.version,
+      rounds: ROUNDS,
+      runs: rounds,
+      load: { ratePerSecond: RATE, measuredRequests: COUNT, warmupRequests: WARMUP, webSocketSubscribers: SUBSCRIBERS, mix: "30% list rooms, 25% emotes, 25% post message (1 in 50 with a link), 10% user, 5% health, 5% unknown room (404)" },
+      targets: { meanLatencyOverheadMs: 5, rssOverheadMB: 10 },
+      modes: results,
+      overhead,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log("wrote results/bench-server.json");

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("defaults to loopback:8787, telemetry on to the local gateway, 100 % sampling outside production", () => {
+    const c = loadConfig({});
+    expect([c.host, c.port, c.env]).toEqual(["127.0.0.1", 8787, "development"]);
+    expect(c.telemetry).toEqual({
+      enabled: true,
+      otlpEndpoint: "http://127.0.0.1:4318",
+      sampleRatio: 1,
+      forcedSampling: true,
+      slowRequestMs: 500,
+      traceBufferSpans: 4096,
+      metricExportIntervalMs: 15_000,
+      shutdownTimeoutMs: 5_000,
+    });
+    expect(c.links).toEqual({ fetchTimeoutMs: 5000, concurrency: 4, maxBytes: 1_048_576 });
+  });
+
+  it("samples 10 % in production unless OTEL_TRACES_SAMPLER_ARG says otherwise", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).telemetry.sampleRatio).toBe(0.1);
+    expect(loadConfig({ NODE_ENV: "production", OTEL_TRACES_SAMPLER_ARG: "0.25" }).telemetry.sampleRatio).toBe(0.25);
+  });
+
+  it("switches telemetry off with OTEL_SDK_DISABLED and treats empty values as unset", () => {
+    expect(loadConfig({ OTEL_SDK_DISABLED: "true" }).telemetry.enabled).toBe(false);
+    expect(loadConfig({ PORT: "" }).port).toBe(8787);
+  });
+
+  it("names every bad variable and its value", () => {
+    const bad = () => loadConfig({ PORT: "eighty", OTEL_TRACES_SAMPLER_ARG: "2", OTEL_SDK_DISABLED: "yes", OTEL_EXPORTER_OTLP_ENDPOINT: "nope" });
+    expect(bad).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        bad();
+        return "";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toMatch(/PORT="eighty": /);
+    expect(message).toMatch(/OTEL_TRACES_SAMPLER_ARG="2": /);
+    expect(message).toMatch(/OTEL_SDK_DISABLED="yes": must be true, false, 1 or 0/);
+    expect(message).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT="nope": must be a URL/);
+  });
+});

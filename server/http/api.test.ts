@@ -1,0 +1,206 @@
+// The HTTP API over a real loopback socket, telemetry off: every route and every bad input.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ChatroomResponse,
+  EmoteSetResponse,
+  ErrorResponse,
+  HealthResponse,
+  ListChatroomsResponse,
+  MAX_BODY_BYTES,
+  MAX_MESSAGE_LENGTH,
+  PostMessageResponse,
+  SignInResponse,
+  UserResponse,
+} from "../../protocol/index.ts";
+import { startChatServer } from "../app.ts";
+import type { ChatServer } from "../app.ts";
+import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
+import { api, testConfig } from "../testing/test-server.ts";
+
+let server: ChatServer;
+let token: string;
+let userId: string;
+
+beforeAll(async () => {
+  server = await startChatServer(testConfig(), createServerTelemetry());
+  const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "alice" } });
+  const signed = SignInResponse.parse(r.json);
+  token = signed.token;
+  userId = signed.user.id;
+});
+afterAll(() => server.close());
+
+const errorOf = (json: unknown) => ErrorResponse.parse(json).error;
+
+describe("sign-in", () => {
+  it("returns a token and the user; signing in again keeps the user id", async () => {
+    const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "alice" } });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ token: expect.any(String), user: { id: userId, username: "alice" } });
+    const body = SignInResponse.parse(r.json);
+    expect(body.token).not.toBe(token);
+  });
+
+  it("rejects a username with forbidden characters, naming the field", async () => {
+    const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "al ice!" } });
+    expect(r.status).toBe(400);
+    expect(errorOf(r.json)).toEqual({ code: "invalid_request", message: "invalid request body: username: letters, digits and _ only" });
+  });
+
+  it("rejects malformed JSON with 400", async () => {
+    const r = await api(server.url, "POST", "/api/auth/sign-in", { raw: '{"username": ' });
+    expect(r.status).toBe(400);
+    expect(errorOf(r.json).code).toBe("malformed_json");
+    expect(errorOf(r.json).message).toMatch(/^request body is not valid JSON: /);
+  });
+
+  it("rejects an empty body with 400", async () => {
+    const r = await api(server.url, "POST", "/api/auth/sign-in", { raw: "" });
+    expect(r.status).toBe(400);
+    expect(errorOf(r.json).code).toBe("empty_body");
+  });
+
+  it(`rejects a body over ${MAX_BODY_BYTES} bytes with 413`, async () => {
+    const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "x".repeat(MAX_BODY_BYTES) } });
+    expect(r.status).toBe(413);
+    expect(errorOf(r.json)).toEqual({ code: "body_too_large", message: `request body is ${MAX_BODY_BYTES + 15} bytes; the limit is ${MAX_BODY_BYTES}` });
+  });
+});
+
+describe("chatrooms and emotes", () => {
+  it("lists the seeded chatrooms", async () => {
+    const r = await api(server.url, "GET", "/api/chatrooms");
+    expect(r.status).toBe(200);
+    const { chatrooms } = ListChatroomsResponse.parse(r.json);
+    expect(chatrooms.map((c) => c.id)).toEqual(["1001", "1002", "1003", "1004"]);
+  });
+
+  it("returns one chatroom, and 404 for an unknown one", async () => {
+    const ok = await api(server.url, "GET", "/api/chatrooms/1002");
+    expect(ChatroomResponse.parse(ok.json).chatroom.streamerName).toBe("pixel_pete");
+    const missing = await api(server.url, "GET", "/api/chatrooms/9999");
+    expect(missing.status).toBe(404);
+    expect(errorOf(missing.json)).toEqual({ code: "chatroom_not_found", message: "chatroom 9999 does not exist" });
+  });
+
+  it("returns a chatroom's emote set, and 404 for an unknown room", async () => {
+    const ok = await api(server.url, "GET", "/api/chatrooms/1002/emotes");
+    expect(ok.status).toBe(200);
+    const set = EmoteSetResponse.parse(ok.json);
+    expect(set.chatroomId).toBe("1002");
+    expect(set.emotes.map((e) => e.name)).toContain("peteHype");
+    const missing = await api(server.url, "GET", "/api/chatrooms/nope/emotes");
+    expect(missing.status).toBe(404);
+    expect(errorOf(missing.json).code).toBe("chatroom_not_found");
+  });
+});
+
+describe("posting a message", () => {
+  const post = (body: unknown, opts: { token?: string; room?: string; raw?: string } = {}) =>
+    api(server.url, "POST", `/api/chatrooms/${opts.room ?? "1001"}/messages`, {
+      ...(opts.raw !== undefined ? { raw: opts.raw } : { body }),
+      ...("token" in opts ? (opts.token === undefined ? {} : { token: opts.token }) : { token }),
+    });
+
+  it("accepts a message, returns it with its links and keeps it in the room's history", async () => {
+    const r = await post({ content: "hello https://example.invalid/a and https://example.invalid/b." });
+    expect(r.status).toBe(201);
+    const { message } = PostMessageResponse.parse(r.json);
+    expect(message).toMatchObject({ chatroomId: "1001", sender: { id: userId, username: "alice" }, type: "regular" });
+    expect(message.links.map((l) => l.url)).toEqual(["https://example.invalid/a", "https://example.invalid/b"]);
+    const room = ChatroomResponse.parse((await api(server.url, "GET", "/api/chatrooms/1001")).json);
+    expect(room.messages.map((m) => m.id)).toContain(message.id);
+  });
+
+  it("401 without a token", async () => {
+    const r = await post({ content: "hi" }, { token: undefined });
+    expect(r.status).toBe(401);
+    expect(r.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(errorOf(r.json).code).toBe("missing_token");
+  });
+
+  it("401 with a token the server never issued", async () => {
+    const r = await post({ content: "hi" }, { token: "not-a-token" });
+    expect(r.status).toBe(401);
+    expect(errorOf(r.json)).toEqual({ code: "invalid_token", message: "token is not valid; sign in again" });
+  });
+
+  it("401 with a malformed Authorization header", async () => {
+    const r = await api(server.url, "POST", "/api/chatrooms/1001/messages", { body: { content: "hi" }, headers: { authorization: "Basic abc" } });
+    expect(r.status).toBe(401);
+    expect(errorOf(r.json).message).toBe("Authorization header must be 'Bearer <token>'");
+  });
+
+  it("404 for an unknown room", async () => {
+    const r = await post({ content: "hi" }, { room: "4242" });
+    expect(r.status).toBe(404);
+    expect(errorOf(r.json).code).toBe("chatroom_not_found");
+  });
+
+  it("400 for an empty or blank message", async () => {
+    for (const content of ["", "   \n "]) {
+      const r = await post({ content });
+      expect(r.status).toBe(400);
+      expect(errorOf(r.json)).toEqual({ code: "message_empty", message: "content: message is empty" });
+    }
+  });
+
+  it(`413 for a message longer than ${MAX_MESSAGE_LENGTH} characters`, async () => {
+    const r = await post({ content: "a".repeat(MAX_MESSAGE_LENGTH + 1) });
+    expect(r.status).toBe(413);
+    expect(errorOf(r.json)).toEqual({ code: "message_too_long", message: `content: message is longer than ${MAX_MESSAGE_LENGTH} characters` });
+    const atLimit = await post({ content: "a".repeat(MAX_MESSAGE_LENGTH) });
+    expect(atLimit.status).toBe(201);
+  });
+
+  it("400 for malformed JSON", async () => {
+    const r = await post(undefined, { raw: "{content: hi}" });
+    expect(r.status).toBe(400);
+    expect(errorOf(r.json).code).toBe("malformed_json");
+  });
+
+  it("400 naming the field for a missing content or an unknown type", async () => {
+    const missing = await post({ text: "hi" });
+    expect(missing.status).toBe(400);
+    expect(errorOf(missing.json).message).toMatch(/^invalid request body: content: /);
+    const badType = await post({ content: "hi", type: "shout" });
+    expect(badType.status).toBe(400);
+    expect(errorOf(badType.json).message).toMatch(/^invalid request body: type: /);
+  });
+});
+
+describe("users, links, health and unknown routes", () => {
+  it("returns a user to a signed-in caller; 404 for an unknown user; 401 without a token", async () => {
+    const ok = await api(server.url, "GET", `/api/users/${userId}`, { token });
+    expect(ok.status).toBe(200);
+    expect(UserResponse.parse(ok.json)).toEqual({ id: userId, username: "alice", createdAt: expect.any(String) });
+    const missing = await api(server.url, "GET", "/api/users/777", { token });
+    expect(missing.status).toBe(404);
+    expect(errorOf(missing.json)).toEqual({ code: "user_not_found", message: "user 777 does not exist" });
+    expect((await api(server.url, "GET", `/api/users/${userId}`)).status).toBe(401);
+  });
+
+  it("404 for an unknown link id", async () => {
+    const r = await api(server.url, "GET", "/api/links/does-not-exist");
+    expect(r.status).toBe(404);
+    expect(errorOf(r.json).code).toBe("link_not_found");
+  });
+
+  it("answers /healthz", async () => {
+    const r = await api(server.url, "GET", "/healthz");
+    expect(HealthResponse.parse(r.json).status).toBe("ok");
+  });
+
+  it("404 route_not_found for an unknown path", async () => {
+    const r = await api(server.url, "GET", "/api/nope");
+    expect(r.status).toBe(404);
+    expect(errorOf(r.json)).toEqual({ code: "route_not_found", message: "no route for GET /api/nope" });
+  });
+
+  it("405 with an Allow header for a known path and the wrong method", async () => {
+    const r = await api(server.url, "DELETE", "/api/chatrooms");
+    expect(r.status).toBe(405);
+    expect(r.headers.get("allow")).toBe("GET");
+    expect(errorOf(r.json).code).toBe("method_not_allowed");
+  });
+});

@@ -1,0 +1,39 @@
+// Matches a method and path against the catalog's SERVER_ROUTES, so the route template that
+// labels metrics and names spans is exactly the one the catalog declares.
+import { SERVER_ROUTES } from "../../catalog/index.ts";
+
+export type Route = (typeof SERVER_ROUTES)[number][1];
+type RouteEntry = (typeof SERVER_ROUTES)[number];
+/** "METHOD /route" of each declared route, e.g. "POST /api/chatrooms/:id/messages". */
+export type RouteKey = RouteEntry extends infer E ? (E extends readonly [infer M extends string, infer R extends string] ? `${M} ${R}` : never) : never;
+
+export type RouteMatch =
+  | { readonly kind: "matched"; readonly key: RouteKey; readonly route: Route; readonly params: Readonly<Record<string, string>> }
+  | { readonly kind: "method_not_allowed"; readonly route: Route; readonly allow: readonly string[] }
+  | { readonly kind: "unmatched" };
+
+/** Ids are short tokens; anything else cannot name a resource and is not matched. */
+const PARAM = "([A-Za-z0-9_-]{1,64})";
+
+const COMPILED = SERVER_ROUTES.map(([method, route]) => ({
+  method,
+  route,
+  names: [...route.matchAll(/:([a-z]+)/g)].map((m) => m[1] as string),
+  pattern: new RegExp(`^${route.replace(/:[a-z]+/g, PARAM)}/?$`),
+}));
+
+export function matchRoute(method: string, path: string): RouteMatch {
+  let allowed: { route: Route; methods: string[] } | undefined;
+  for (const c of COMPILED) {
+    const m = c.pattern.exec(path);
+    if (m === null) continue;
+    if (c.method === method) {
+      const params: Record<string, string> = {};
+      c.names.forEach((name, i) => (params[name] = m[i + 1] as string));
+      return { kind: "matched", key: `${c.method} ${c.route}` as RouteKey, route: c.route, params };
+    }
+    allowed ??= { route: c.route, methods: [] };
+    allowed.methods.push(c.method);
+  }
+  return allowed ? { kind: "method_not_allowed", route: allowed.route, allow: allowed.methods } : { kind: "unmatched" };
+}

@@ -1,0 +1,127 @@
+// Starts OpenTelemetry for the chat server with @opentelemetry/sdk-node: HTTP
+// auto-instrumentation (W3C trace context from the client continues here), the sampler and
+// forced-sampling buffer, RED metrics from the catalog and OTLP logs. When telemetry is
+// disabled nothing is started and every signal is the API's no-op.
+import { createRequire } from "node:module";
+import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchLogRecordProcessor, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
+import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
+import { AggregationType, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import type { IMetricReader } from "@opentelemetry/sdk-metrics";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import { BatchSpanProcessor, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { PROCESS_TYPES, SERVER_SERVICE } from "../../catalog/index.ts";
+import type { ServerConfig } from "../config.ts";
+import { SCOPE_VERSION, createServerTelemetry } from "./api-telemetry.ts";
+import { ChatServerSampler } from "./sampling.ts";
+import { TailBufferSpanProcessor } from "./tail-buffer.ts";
+import type { ServerTelemetry } from "./types.ts";
+
+/**
+ * Export every second in batches of at most 256: the SDK defaults (5 s, 512) hold several MB
+ * of spans and logs under load and serialize them in longer event-loop pauses; the queue
+ * bound (what is dropped past it) stays the default 2048.
+ */
+const BATCH = { scheduledDelayMillis: 1000, maxExportBatchSize: 256, maxQueueSize: 2048 } as const;
+
+/** Test seams: in-memory exporters and readers instead of OTLP. */
+export interface TelemetryOverrides {
+  readonly spanExporter?: SpanExporter;
+  readonly metricReader?: IMetricReader;
+  readonly logExporter?: LogRecordExporter;
+  /** Export each span and log record as it ends (tests) instead of batching. */
+  readonly exportImmediately?: boolean;
+}
+
+export interface RunningTelemetry {
+  readonly enabled: boolean;
+  readonly telemetry: ServerTelemetry;
+  /** The forced-sampling buffer, when forced sampling is on. */
+  readonly tailBuffer: TailBufferSpanProcessor | undefined;
+  /** Flushes and stops every signal; resolves within `shutdownTimeoutMs` even if the gateway hangs. */
+  shutdown(): Promise<{ readonly timedOut: boolean }>;
+}
+
+export function startTelemetry(config: ServerConfig, overrides: TelemetryOverrides = {}): RunningTelemetry {
+  const t = config.telemetry;
+  if (!t.enabled) {
+    return { enabled: false, telemetry: createServerTelemetry(), tailBuffer: undefined, shutdown: async () => ({ timedOut: false }) };
+  }
+  const endpoint = t.otlpEndpoint;
+  const spanExporter = overrides.spanExporter ?? new OTLPTraceExporter({ url: `${endpoint}/v1/traces` });
+  const logExporter = overrides.logExporter ?? new OTLPLogExporter({ url: `${endpoint}/v1/logs` });
+  const metricReader =
+    overrides.metricReader ??
+    new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/metrics` }),
+      exportIntervalMillis: t.metricExportIntervalMs,
+      exportTimeoutMillis: Math.min(t.metricExportIntervalMs, 10_000),
+    });
+  const exportSpans: SpanProcessor = overrides.exportImmediately ? new SimpleSpanProcessor(spanExporter) : new BatchSpanProcessor(spanExporter, BATCH);
+
+  // The buffer reports through instruments that exist only once the SDK has started.
+  let telemetry: ServerTelemetry | undefined;
+  const tailBuffer = t.forcedSampling
+    ? new TailBufferSpanProcessor({
+        next: exportSpans,
+        slowMs: t.slowRequestMs,
+        maxSpans: t.traceBufferSpans,
+        onForced: (reason) => telemetry?.instruments.tracesForceSampled.record(1, { reason }),
+        onDropped: (n) => telemetry?.instruments.serverTelemetryDropped.record(n, { signal: "traces", reason: "queue_full" }),
+      })
+    : undefined;
+
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: SERVER_SERVICE,
+      [ATTR_SERVICE_VERSION]: SCOPE_VERSION,
+      "process.type": PROCESS_TYPES.server,
+      "deployment.environment.name": config.env,
+    }),
+    // Host and process detectors add nothing a dashboard uses and cost start-up time.
+    autoDetectResources: false,
+    sampler: new ChatServerSampler({ ratio: t.sampleRatio, forcedSampling: t.forcedSampling }),
+    spanProcessors: [tailBuffer ?? exportSpans],
+    metricReaders: [metricReader],
+    // The HTTP instrumentation's own http.server.* metrics would duplicate the catalog's RED
+    // metrics under a second name; the catalog's are the ones dashboards use.
+    views: [{ meterName: "@opentelemetry/instrumentation-http", aggregation: { type: AggregationType.DROP } }],
+    logRecordProcessors: [overrides.exportImmediately ? new SimpleLogRecordProcessor({ exporter: logExporter }) : new BatchLogRecordProcessor({ exporter: logExporter, ...BATCH })],
+    instrumentations: [new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true })],
+  });
+  sdk.start();
+  // ESM imports of node:http do not pass through require hooks; one require applies the patch
+  // to the shared http.Server prototype that ESM importers use too.
+  createRequire(import.meta.url)("node:http");
+  telemetry = createServerTelemetry();
+
+  let stopped: Promise<{ readonly timedOut: boolean }> | undefined;
+  return {
+    enabled: true,
+    telemetry,
+    tailBuffer,
+    shutdown() {
+      stopped ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<"timeout">((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), t.shutdownTimeoutMs);
+          timer.unref();
+        });
+        const done = sdk.shutdown().then(
+          () => "done" as const,
+          () => "done" as const,
+        );
+        const result = await Promise.race([done, timeout]);
+        clearTimeout(timer);
+        return { timedOut: result === "timeout" };
+      })();
+      return stopped;
+    },
+  };
+}
