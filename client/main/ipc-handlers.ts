@@ -58,14 +58,8 @@ export function createIpcHandlers({ telemetry, api, settings, windows, updater }
     "updater:check": async () => updater.check(),
     "updater:download": async () => updater.download(),
     "updater:install": () => updater.install(),
-    "telemetry:export-spans": ({ spans }) => {
-      telemetry.relayRendererSpans(spans);
-      return { accepted: spans.length };
-    },
-    "telemetry:record-metrics": ({ events }) => {
-      telemetry.recordRendererMetrics(events);
-      return { accepted: events.length };
-    },
+    "telemetry:export-spans": ({ spans }) => telemetry.relayRendererSpans(spans),
+    "telemetry:record-metrics": ({ events }) => telemetry.recordRendererMetrics(events),
     "telemetry:record-error": ({ error, context }) => {
       const err = Object.assign(new Error(error.message), { name: error.name, stack: error.stack ?? `${error.name}: ${error.message}` });
       telemetry.captureError(err, {
@@ -76,10 +70,7 @@ export function createIpcHandlers({ telemetry, api, settings, windows, updater }
       });
       return { recorded: true };
     },
-    "telemetry:record-logs": ({ records }) => {
-      telemetry.recordRendererLogs(records);
-      return { accepted: records.length };
-    },
+    "telemetry:record-logs": ({ records }) => telemetry.recordRendererLogs(records),
     // The setting is the source of truth; main-app.ts applies it to the telemetry layer.
     "telemetry:set-enabled": async ({ enabled }) => {
       settings.set("telemetry.enabled", enabled);

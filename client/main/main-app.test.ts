@@ -83,7 +83,7 @@ describe("malformed payloads", () => {
     ["store:set", { key: "not.a.setting", value: 1 }, /payload\.key/],
     ["store:set", { key: "telemetry.enabled", value: "yes" }, /invalid value for "telemetry\.enabled"/],
     ["window:open-dialog", { dialog: "devtools" }, /payload\.dialog/],
-    ["telemetry:export-spans", { spans: [{ traceId: "zz", spanId: "1", name: "x" }] }, /payload\.spans/],
+    ["telemetry:export-spans", { spans: "not a list" }, /payload\.spans/],
     ["telemetry:record-error", { error: { name: "E", message: "m" }, context: { area: "nowhere", fatal: false } }, /payload\.context\.area/],
     ["updater:check", "not an object", /payload/],
     ["chat:get-emotes", { chatroomId: "101", extra: true }, /payload/],

@@ -99,7 +99,7 @@ describe("createTelemetry (against a fake gateway)", () => {
 
   it("relays renderer spans under the renderer resource and redacts them", async () => {
     const t = start();
-    t.relayRendererSpans([
+    const result = t.relayRendererSpans([
       {
         traceId: "0af7651916cd43dd8448eb211c80319c",
         spanId: "00f067aa0ba902b7",
@@ -111,6 +111,7 @@ describe("createTelemetry (against a fake gateway)", () => {
       { traceId: "nope", spanId: "x", name: "lexical:send", startTimeUnixNano: "1", endTimeUnixNano: "2" },
       { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "00f067aa0ba902b8", name: "made:up", startTimeUnixNano: "1", endTimeUnixNano: "2" },
     ]);
+    expect(result).toEqual({ accepted: 1, dropped: 2, problem: "[1].traceId: Invalid string: must match pattern /^[0-9a-f]{32}$/" });
     expect(t.status().droppedItems).toEqual({ invalid_payload: 2 });
     await t.flush();
     const spans = spansOf(gw);

@@ -58,6 +58,7 @@ import type {
   ErrorContext,
   HealthCheck,
   RecordableMetricKey,
+  RelayResult,
   RendererLogRecord,
   Telemetry,
   TelemetryConfig,
@@ -69,6 +70,9 @@ import type {
 const SCOPE_MAIN = "kicktalk-main";
 const SCOPE_RENDERER = "kicktalk-renderer";
 const JOURNAL_FILE = "journal.jsonl";
+
+const NOTHING_RELAYED: RelayResult = { accepted: 0, dropped: 0, problem: null };
+const relayFailed = (err: unknown): RelayResult => ({ accepted: 0, dropped: 0, problem: `relay failed: ${(err as Error)?.message ?? String(err)}` });
 
 const SEVERITY: Record<RendererLogRecord["severity"], SeverityNumber> = {
   debug: SeverityNumber.DEBUG,
@@ -319,15 +323,15 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     },
     registeredChannels: (): readonly IpcChannel[] => ipc.registeredChannels(),
 
-    relayRendererSpans(input) {
-      if (!enabled) return;
+    relayRendererSpans(input): RelayResult {
+      if (!enabled) return NOTHING_RELAYED;
       try {
         const { valid, invalid, problem } = validateRendererSpans(input);
         if (invalid > 0) {
           diag.warn(`telemetry: dropped ${invalid} renderer span(s): ${problem}`);
           countDrop("traces", invalid, "invalid_payload");
         }
-        if (valid.length === 0) return;
+        if (valid.length === 0) return { accepted: 0, dropped: invalid, problem };
         const spans = valid.map((s) => {
           const json = rendererSpanToOtlp(s);
           redactSpanJson(json, redactor);
@@ -335,13 +339,15 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
         });
         const scopes: OtlpScopeJson[] = [{ scope: { name: SCOPE_RENDERER }, spans }];
         sink.append("traces", "renderer", spans.length, scopes);
+        return { accepted: valid.length, dropped: invalid, problem };
       } catch (err) {
         diag.error("telemetry: relayRendererSpans failed", err);
+        return relayFailed(err);
       }
     },
 
-    recordRendererMetrics(input) {
-      if (!enabled) return;
+    recordRendererMetrics(input): RelayResult {
+      if (!enabled) return NOTHING_RELAYED;
       try {
         const { valid, invalid, problem } = validateRendererMetrics(input, RENDERER_METRIC_KEYS);
         if (invalid > 0) {
@@ -349,13 +355,15 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
           countDrop("metrics", invalid, "invalid_payload");
         }
         for (const e of valid) instruments[e.metric as RecordableMetricKey].record(e.value, e.labels ?? {});
+        return { accepted: valid.length, dropped: invalid, problem };
       } catch (err) {
         diag.error("telemetry: recordRendererMetrics failed", err);
+        return relayFailed(err);
       }
     },
 
-    recordRendererLogs(input) {
-      if (!enabled) return;
+    recordRendererLogs(input): RelayResult {
+      if (!enabled) return NOTHING_RELAYED;
       try {
         const { valid, invalid, problem } = validateRendererLogs(input, rendererLogEvents);
         if (invalid > 0) {
@@ -366,8 +374,10 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
           const decl = rendererLogEvents.get(r.type);
           if (decl) emitLog(decl, r.severity, r.body, r.attributes ?? {}, {}, r.timeUnixMs);
         }
+        return { accepted: valid.length, dropped: invalid, problem };
       } catch (err) {
         diag.error("telemetry: recordRendererLogs failed", err);
+        return relayFailed(err);
       }
     },
 

@@ -178,6 +178,14 @@ export interface TelemetryStatus {
   registeredChannels: number;
 }
 
+/** What became of a batch of renderer telemetry: nothing is dropped silently. */
+export interface RelayResult {
+  readonly accepted: number;
+  readonly dropped: number;
+  /** The first item's problem, naming its index and field, when any was dropped. */
+  readonly problem: string | null;
+}
+
 export interface Telemetry {
   readonly tracer: Tracer;
   readonly metrics: ClientInstruments;
@@ -189,9 +197,10 @@ export interface Telemetry {
    */
   handleIpc<C extends IpcChannel, P>(ipcMain: IpcMainLike, channel: C, schema: ZodType<P>, handler: IpcHandler<P>): void;
   registeredChannels(): readonly IpcChannel[];
-  relayRendererSpans(spans: unknown): void;
-  recordRendererMetrics(batch: unknown): void;
-  recordRendererLogs(records: unknown): void;
+  /** Each item is validated here (once): bad ones are dropped, counted, and the first problem returned. */
+  relayRendererSpans(spans: unknown): RelayResult;
+  recordRendererMetrics(batch: unknown): RelayResult;
+  recordRendererLogs(records: unknown): RelayResult;
   /** A log record of a catalog LOG_EVENTS type from main. */
   log(record: RendererLogRecord): void;
   captureError(err: unknown, ctx: ErrorContext): void;
