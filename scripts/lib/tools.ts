@@ -32,7 +32,7 @@ export function cacheRoot(): string {
   return process.env["BEACON_CACHE"] ?? join(homedir(), ".cache", "beacon");
 }
 
-interface ToolBuild {
+export interface ToolBuild {
   readonly tool: string;
   /** Cache key suffix: the pinned version plus a hash of the committed build inputs, so editing a
    *  manifest or go.sum never reuses a stale binary. */
@@ -157,7 +157,8 @@ async function acquireLock(lockDir: string, tool: string): Promise<() => Promise
 
 const inFlight = new Map<string, Promise<string>>();
 
-function ensureTool(spec: ToolBuild): Promise<string> {
+/** Builds `spec` into the cache unless present (exported for the locking test). */
+export function ensureTool(spec: ToolBuild): Promise<string> {
   const key = `${spec.tool}-${spec.version}`;
   let p = inFlight.get(key);
   if (!p) {
