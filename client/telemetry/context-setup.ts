@@ -13,8 +13,3 @@ export function ensureContextManager(): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 }
-
-/** NodeSDK.start() installed them itself. */
-export function markContextManagerInstalled(): void {
-  installed = true;
-}

@@ -223,7 +223,7 @@ export interface TelemetryDeps {
   now?: () => number;
   fetch?: typeof globalThis.fetch;
   random?: () => number;
-  /** Register global OTel providers through NodeSDK (the app: true; tests: false). Default true. */
+  /** Register the providers as the OTel API globals (the app: true; tests: false). Default true. */
   registerGlobal?: boolean;
   /** Override metric reader interval (tests); defaults to config.flushIntervalMs. */
   metricIntervalMs?: number;

@@ -1,4 +1,4 @@
-// A child process running the telemetry layer as the app does (NodeSDK, globals registered),
+// A child process running the telemetry layer as the app does (globals registered),
 // for the kill -9 test. MODE=queue records COUNT spans and log records, prints QUEUED and
 // idles until killed (its flush interval is an hour, so nothing is sent). MODE=drain starts
 // on the same data dir, flushes what the journal replayed, prints DRAINED and exits.
