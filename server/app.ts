@@ -32,13 +32,13 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-export type ChatServerOptions = Pick<ServerConfig, "host" | "port" | "ws" | "links">;
+export type ChatServerOptions = Pick<ServerConfig, "host" | "port" | "ws" | "links" | "faultInjection">;
 
 export async function startChatServer(options: ChatServerOptions, telemetry: ServerTelemetry): Promise<ChatServer> {
   const state = new ChatState();
   const hub = new ChatHub({ state, telemetry, heartbeatMs: options.ws.heartbeatMs });
   const links = new LinkProcessor({ telemetry, ...options.links });
-  const httpServer = createServer(createRequestListener({ state, hub, links, startedAt: Date.now() }, telemetry));
+  const httpServer = createServer(createRequestListener({ state, hub, links, startedAt: Date.now(), faultInjection: options.faultInjection }, telemetry));
   hub.attach(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

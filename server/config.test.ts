@@ -28,6 +28,12 @@ describe("loadConfig", () => {
     expect(loadConfig({ PORT: "" }).port).toBe(8787);
   });
 
+  it("keeps fault injection off by default and refuses it in production", () => {
+    expect(loadConfig({}).faultInjection).toBe(false);
+    expect(loadConfig({ CHAT_SERVER_FAULT_INJECTION: "true" }).faultInjection).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: "production", CHAT_SERVER_FAULT_INJECTION: "true" })).toThrow(/CHAT_SERVER_FAULT_INJECTION=true is refused with NODE_ENV=production/);
+  });
+
   it("names every bad variable and its value", () => {
     const bad = () => loadConfig({ PORT: "eighty", OTEL_TRACES_SAMPLER_ARG: "2", OTEL_SDK_DISABLED: "yes", OTEL_EXPORTER_OTLP_ENDPOINT: "nope" });
     expect(bad).toThrow(ConfigError);

@@ -34,6 +34,8 @@ const ENV = z.object({
   CHAT_SERVER_SHUTDOWN_TIMEOUT_MS: int(5_000, 100, 60_000),
   /** WebSocket heartbeat: a socket that does not answer a ping within this many ms is closed. */
   CHAT_SERVER_WS_HEARTBEAT_MS: int(30_000, 50, 600_000),
+  /** Lets a request fail or stall on purpose via the x-beacon-fault header; for e2e tests only. */
+  CHAT_SERVER_FAULT_INJECTION: bool(false),
   LINK_FETCH_TIMEOUT_MS: int(5_000, 10, 120_000),
   LINK_CONCURRENCY: int(4, 1, 64),
   /** Largest page body read for metadata, in bytes; the rest is not downloaded. */
@@ -55,6 +57,7 @@ export interface ServerConfig {
     readonly shutdownTimeoutMs: number;
   };
   readonly ws: { readonly heartbeatMs: number };
+  readonly faultInjection: boolean;
   readonly links: { readonly fetchTimeoutMs: number; readonly concurrency: number; readonly maxBytes: number };
 }
 
@@ -72,6 +75,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`invalid chat server environment:\n  - ${lines.join("\n  - ")}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === "production" && e.CHAT_SERVER_FAULT_INJECTION) {
+    throw new ConfigError("invalid chat server environment:\n  - CHAT_SERVER_FAULT_INJECTION=true is refused with NODE_ENV=production: it lets any caller fail requests");
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -87,6 +93,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       shutdownTimeoutMs: e.CHAT_SERVER_SHUTDOWN_TIMEOUT_MS,
     },
     ws: { heartbeatMs: e.CHAT_SERVER_WS_HEARTBEAT_MS },
+    faultInjection: e.CHAT_SERVER_FAULT_INJECTION,
     links: { fetchTimeoutMs: e.LINK_FETCH_TIMEOUT_MS, concurrency: e.LINK_CONCURRENCY, maxBytes: e.LINK_MAX_BYTES },
   };
 }

@@ -13,6 +13,7 @@ import {
   UserResponse,
 } from "../../protocol/index.ts";
 import { startChatServer } from "../app.ts";
+import { FAULT_DELAY_MS, FAULT_HEADER } from "./fault-injection.ts";
 import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
 import { api, testConfig } from "../testing/test-server.ts";
@@ -202,5 +203,36 @@ describe("users, links, health and unknown routes", () => {
     expect(r.status).toBe(405);
     expect(r.headers.get("allow")).toBe("GET");
     expect(errorOf(r.json).code).toBe("method_not_allowed");
+  });
+});
+
+describe("fault injection (x-beacon-fault)", () => {
+  const post = (url: string, fault: string) =>
+    api(url, "POST", "/api/chatrooms/1001/messages", { token, body: { content: `fault ${fault}` }, headers: { [FAULT_HEADER]: fault } });
+
+  it("is ignored unless CHAT_SERVER_FAULT_INJECTION is on", async () => {
+    expect((await post(server.url, "500")).status).toBe(201);
+  });
+
+  it("when on: 500 fails the handler, delay holds the answer, an unknown value is a 400", async () => {
+    const faulty = await startChatServer(testConfig({ CHAT_SERVER_FAULT_INJECTION: "true" }), createServerTelemetry());
+    try {
+      const signed = SignInResponse.parse((await api(faulty.url, "POST", "/api/auth/sign-in", { body: { username: "alice" } })).json);
+      const send = (fault: string) =>
+        api(faulty.url, "POST", "/api/chatrooms/1001/messages", { token: signed.token, body: { content: `fault ${fault}` }, headers: { [FAULT_HEADER]: fault } });
+      const failed = await send("500");
+      expect(failed.status).toBe(500);
+      expect(errorOf(failed.json).code).toBe("internal_error");
+      expect(faulty.state.messages("1001").some((m) => m.content === "fault 500")).toBe(false);
+      const t0 = performance.now();
+      const delayed = await send("delay");
+      expect(delayed.status).toBe(201);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(FAULT_DELAY_MS - 5);
+      const unknown = await send("explode");
+      expect(unknown.status).toBe(400);
+      expect(errorOf(unknown.json)).toEqual({ code: "invalid_fault", message: `${FAULT_HEADER} must be one of 500, delay; got "explode"` });
+    } finally {
+      await faulty.close();
+    }
   });
 });

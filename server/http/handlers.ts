@@ -26,6 +26,8 @@ export interface ApiDeps {
   readonly hub: ChatHub;
   readonly links: LinkProcessor;
   readonly startedAt: number;
+  /** Honour the x-beacon-fault request header (tests only; see fault-injection.ts). */
+  readonly faultInjection: boolean;
 }
 
 export interface ApiResult {

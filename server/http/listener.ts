@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LOG_EVENTS } from "../../catalog/index.ts";
 import type { ServerTelemetry } from "../telemetry/types.ts";
 import { ApiError, errorBody } from "./errors.ts";
+import { FAULT_DELAY_MS, InjectedFault, requestedFault } from "./fault-injection.ts";
 import { HANDLERS } from "./handlers.ts";
 import type { ApiDeps } from "./handlers.ts";
 import { observeRequest, recordRequestException } from "./request-telemetry.ts";
@@ -37,7 +38,10 @@ export function createRequestListener(deps: ApiDeps, telemetry: ServerTelemetry)
     }
     void (async () => {
       try {
+        const fault = requestedFault(req, deps.faultInjection);
+        if (fault === "500") throw new InjectedFault(`fault injected by request header on ${match.key}`);
         const result = await HANDLERS[match.key]({ req, params: match.params, deps });
+        if (fault === "delay") await new Promise((r) => setTimeout(r, FAULT_DELAY_MS));
         sendJson(res, result.status, result.body);
       } catch (err) {
         if (err instanceof ApiError) return sendJson(res, err.status, errorBody(err.code, err.message), err.headers);
