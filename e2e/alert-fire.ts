@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import type { Manifest } from "../build/manifest.ts";
 import { GENERATED_DIR } from "../build/manifest.ts";
+import type { PrometheusRule, PrometheusRuleFile } from "../alerts/render/prometheus.ts";
 import { CLIENT_SERVICE, LABELS, METRICS } from "../catalog/index.ts";
 import { alertmanagerAlerts, BackendError, type StackEndpoints } from "../scripts/lib/backends.ts";
 import { RULES_DIR } from "../scripts/lib/stack-config.ts";
@@ -26,21 +27,10 @@ const PROBE_NAMESPACE = "e2e-alert-probe";
 export const PROBE_JOB = `${PROBE_NAMESPACE}/${CLIENT_SERVICE}`;
 const PROVOKED_FILE = "zz-e2e-provoked.rules.yaml";
 
-interface RuleYaml {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-interface RuleFileYaml {
-  groups: { name: string; interval?: string; rules: RuleYaml[] }[];
-}
 
-function generatedAlertRules(manifest: Manifest): RuleYaml[] {
+function generatedAlertRules(manifest: Manifest): PrometheusRule[] {
   return manifest.prometheusRuleFiles.flatMap((f) => {
-    const doc = parse(readFileSync(join(REPO_ROOT, GENERATED_DIR, f), "utf8")) as RuleFileYaml;
+    const doc = parse(readFileSync(join(REPO_ROOT, GENERATED_DIR, f), "utf8")) as PrometheusRuleFile;
     return doc.groups.flatMap((g) => g.rules.filter((r) => r.alert !== undefined));
   });
 }
@@ -131,7 +121,7 @@ export async function provokeAlert(stack: StackEndpoints, manifest: Manifest, ti
   const rule = generatedAlertRules(manifest).find((r) => r.alert === PROVOKED_ALERT);
   if (!rule) throw new Error(`no generated alert named ${PROVOKED_ALERT}: update e2e/alert-fire.ts`);
   const instance = randomBytes(4).toString("hex");
-  const copy: RuleFileYaml = {
+  const copy: PrometheusRuleFile = {
     groups: [{ name: "e2e-provoked", interval: "5s", rules: [{ ...rule, for: "0s", labels: { ...rule.labels, e2e: "provoked" } }] }],
   };
   const file = join(RULES_DIR, PROVOKED_FILE);

@@ -40,6 +40,14 @@ export const ChatMessage = z.object({
 });
 export const PostMessageResponse = z.object({ message: ChatMessage });
 
+/** Pushed on a chatroom's channel when a viewer joins or leaves; `viewers` is the count after it. */
+export const PresenceEvent = z.object({
+  chatroomId: z.string(),
+  action: z.enum(["join", "leave"]),
+  username: z.string().nullable(),
+  viewers: z.number().int().nonnegative(),
+});
+
 /** One chatroom with its most recent messages (oldest first). */
 export const ChatroomResponse = z.object({ chatroom: Chatroom, messages: z.array(ChatMessage) });
 
@@ -67,6 +75,7 @@ export type Chatroom = z.infer<typeof Chatroom>;
 export type Emote = z.infer<typeof Emote>;
 export type PostMessageRequest = z.infer<typeof PostMessageRequest>;
 export type ChatMessage = z.infer<typeof ChatMessage>;
+export type PresenceEvent = z.infer<typeof PresenceEvent>;
 export type LinkStatus = z.infer<typeof LinkStatus>;
 export type ChatroomResponse = z.infer<typeof ChatroomResponse>;
 export type UserResponse = z.infer<typeof UserResponse>;

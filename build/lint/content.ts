@@ -7,20 +7,13 @@ import { DATASOURCES } from "../content-types.ts";
 import type { Generated } from "../generate.ts";
 import { flatPanels, panelQueries } from "../panel-queries.ts";
 import { lintLogql } from "./logql.ts";
+import type { PrometheusRule } from "../../alerts/render/prometheus.ts";
 import { lintPromql } from "./promql.ts";
 import { lintTraceql } from "./traceql.ts";
 
 /** Panel types that show no query data, so a unit means nothing to them. */
 const NO_DATA_PANELS = new Set(["text", "dashlist", "news", "row"]);
 
-interface PromRule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
 interface PromtoolFile {
   tests?: { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[];
 }
@@ -43,8 +36,8 @@ export function lintGenerated({ files, manifest }: Generated, savedQueries: read
   const fileJson = <T>(path: string): T => JSON.parse(files.get(path) as string) as T;
   const fileYaml = <T>(path: string): T => parseYaml(files.get(path) as string) as T;
 
-  const promRules: PromRule[] = manifest.prometheusRuleFiles.flatMap(
-    (f) => (fileYaml<{ groups: { rules: PromRule[] }[] }>(f).groups ?? []).flatMap((g) => g.rules),
+  const promRules: PrometheusRule[] = manifest.prometheusRuleFiles.flatMap(
+    (f) => (fileYaml<{ groups: { rules: PrometheusRule[] }[] }>(f).groups ?? []).flatMap((g) => g.rules),
   );
   const recordingRules = new Set(promRules.flatMap((r) => (r.record ? [r.record] : [])));
   const lintExpr = (language: QueryLanguage, expr: string): string[] =>

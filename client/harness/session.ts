@@ -71,6 +71,8 @@ export async function runScriptedSession(harness: ClientHarness, server: Session
   for (const room of [second, first]) {
     await page.getByTestId(`join-${room.slug}`).click();
     await page.locator(`[data-testid="room-${room.slug}"] .dot-open`).waitFor({ timeout: WAIT_MS });
+    // The server's presence event counts this viewer.
+    await page.locator(`[data-testid="room-${room.slug}"] .room-presence`).filter({ hasNotText: /^0$/ }).waitFor({ timeout: WAIT_MS });
   }
   await page.getByTestId(`room-${first.slug}`).click();
 

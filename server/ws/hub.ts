@@ -10,7 +10,7 @@ import type { Context } from "@opentelemetry/api";
 import { WebSocket, WebSocketServer } from "ws";
 import type { RawData } from "ws";
 import { SPAN_FAMILIES } from "../../catalog/index.ts";
-import { CLOSE_CODES, ClientFrame, EVENTS, WS_PATH, chatroomChannel } from "../../protocol/index.ts";
+import { CLOSE_CODES, ClientFrame, EVENTS, type PresenceEvent, WS_PATH, chatroomChannel } from "../../protocol/index.ts";
 import { describeZodError } from "../http/errors.ts";
 import type { ChatState, User } from "../state.ts";
 import { ATTR_CHATROOM_ID, ATTR_CHAT_CLOSE_REASON, ATTR_CHAT_EVENT, ATTR_CHAT_SUBSCRIBERS } from "../telemetry/semconv.ts";
@@ -203,7 +203,8 @@ export class ChatHub {
 
   #presence(chatroomId: string, channel: string, action: "join" | "leave", client: Client): void {
     const viewers = this.#channels.get(channel)?.size ?? 0;
-    this.publish(chatroomId, EVENTS.presence, { chatroomId, action, username: client.user?.username ?? null, viewers });
+    const event: PresenceEvent = { chatroomId, action, username: client.user?.username ?? null, viewers };
+    this.publish(chatroomId, EVENTS.presence, event);
   }
 
   #onClose(client: Client, code: number): void {

@@ -9,6 +9,7 @@ import {
   CLOSE_CODES,
   ChatMessage,
   EVENTS,
+  PresenceEvent,
   ServerFrame,
   chatroomChannel,
   type ClientFrame,
@@ -162,8 +163,12 @@ export class ChatConnection {
         return;
       }
       case EVENTS.presence: {
-        const count = (data as { count?: unknown }).count;
-        if (typeof count === "number") handlers.onPresence(count);
+        const parsed = PresenceEvent.safeParse(data);
+        if (!parsed.success) {
+          this.#countError("protocol");
+          return;
+        }
+        handlers.onPresence(parsed.data.viewers);
         return;
       }
       case EVENTS.emoteSetUpdate:
