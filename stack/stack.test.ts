@@ -183,7 +183,7 @@ describe("native local stack", () => {
     expect(search.traces?.map((t) => t.traceID.padStart(32, "0"))).toEqual([TRACE_ID]);
   });
 
-  it("carries a log record into Loki with service_name as stream label and trace context as metadata", async () => {
+  it("carries a log record into Loki with service_name as stream label, install id and trace context as metadata", async () => {
     await postJson(`${stack.endpoints.otlpHttp}/v1/logs`, {
       resourceLogs: [
         {
@@ -221,7 +221,11 @@ describe("native local stack", () => {
     );
     const [stream] = got.data.result;
     expect(stream?.values.map((v) => v[1])).toEqual([`probe ${RUN}`]);
-    expect(stream?.stream).toMatchObject({ service_name: SERVICE, trace_id: TRACE_ID, span_id: SPAN_ID, severity_text: "ERROR" });
+    expect(stream?.stream).toMatchObject({ service_name: SERVICE, service_instance_id: `run-${RUN}`, trace_id: TRACE_ID, span_id: SPAN_ID, severity_text: "ERROR" });
+    // Index labels only: one stream per install would not scale (stack/config/loki.yaml).
+    const labels = await getJson<{ data: string[] }>(`${stack.endpoints.loki}/loki/api/v1/labels?start=${start}&end=${end}`);
+    expect(labels.data).toContain("service_name");
+    expect(labels.data).not.toContain("service_instance_id");
   });
 
   it("loads rules from the rules dir and delivers a firing alert to Alertmanager", async () => {
