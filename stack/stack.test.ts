@@ -183,6 +183,38 @@ describe("native local stack", () => {
     expect(search.traces?.map((t) => t.traceID.padStart(32, "0"))).toEqual([TRACE_ID]);
   });
 
+  it("builds the service graph: a client span calling a server span in another service becomes an edge in Prometheus", async () => {
+    // The generator ignores spans older than 30 s, so these are stamped now.
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const traceId = randomBytes(16).toString("hex");
+    const clientSpanId = randomBytes(8).toString("hex");
+    const span = (kind: number, spanId: string, parentSpanId?: string) => ({
+      traceId,
+      spanId,
+      ...(parentSpanId ? { parentSpanId } : {}),
+      name: "POST /api/probe",
+      kind,
+      startTimeUnixNano: String(now),
+      endTimeUnixNano: String(now + 3_000_000n),
+    });
+    const service = (name: string) => ({ attributes: [{ key: "service.name", value: { stringValue: name } }] });
+    await postJson(`${stack.endpoints.otlpHttp}/v1/traces`, {
+      resourceSpans: [
+        { resource: service(`${SERVICE}-client`), scopeSpans: [{ scope, spans: [span(3, clientSpanId)] }] },
+        { resource: service(SERVICE), scopeSpans: [{ scope, spans: [span(2, randomBytes(8).toString("hex"), clientSpanId)] }] },
+      ],
+    });
+    const query = encodeURIComponent(`traces_service_graph_request_total{client="${SERVICE}-client", server="${SERVICE}"}`);
+    const edge = await waitFor(
+      () => getJson<PromVector>(`${stack.endpoints.prometheus}/api/v1/query?query=${query}`),
+      // A new series is written first as 0 (so rate() sees the step), then with the count.
+      (r) => Number(r.data.result[0]?.value[1] ?? 0) >= 1,
+      60_000,
+      1_000,
+    );
+    expect(Number(edge.data.result[0]?.value[1])).toBe(1);
+  });
+
   it("carries a log record into Loki with service_name as stream label, install id and trace context as metadata", async () => {
     await postJson(`${stack.endpoints.otlpHttp}/v1/logs`, {
       resourceLogs: [
