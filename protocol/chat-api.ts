@@ -24,11 +24,31 @@ export const ListChatroomsResponse = z.object({ chatrooms: z.array(Chatroom) });
 export const Emote = z.object({ id: z.string(), name: z.string(), source: z.enum(["7tv", "kick", "bttv"]), url: z.string() });
 export const EmoteSetResponse = z.object({ chatroomId: z.string(), emotes: z.array(Emote) });
 
+/** A message id as the server issues them (a UUID); the bound keeps a bad one short in errors. */
+export const MessageId = z.string().min(1, "message id is empty").max(64, "message id is longer than 64 characters");
+
 export const PostMessageRequest = z.object({
   content: z.string().trim().min(1, "message is empty").max(MAX_MESSAGE_LENGTH, `message is longer than ${MAX_MESSAGE_LENGTH} characters`),
   type: z.enum(["regular", "reply", "command", "emote_only"]).default("regular"),
-  replyTo: z.string().optional(),
+  /** Id of the message this one answers, in the same chatroom; only with type "reply". */
+  replyTo: MessageId.optional(),
 });
+
+/**
+ * `replyTo` and type "reply" go together: a reply without a target, or a target on any
+ * other type, is a client bug. Kept out of PostMessageRequest itself because a zod object
+ * with refinements cannot be `.extend`ed (main's IPC schema extends it); server and main
+ * both apply it with `.superRefine(checkReplyFields)`.
+ */
+export function checkReplyFields(value: { type: string; replyTo?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (value.type === "reply" && value.replyTo === undefined) {
+    ctx.addIssue({ code: "custom", path: ["replyTo"], message: 'a message of type "reply" needs replyTo, the id of the message it answers' });
+  }
+  if (value.type !== "reply" && value.replyTo !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["type"], message: `must be "reply" when replyTo is set (got "${value.type}")` });
+  }
+}
+
 export const ChatMessage = z.object({
   id: z.string(),
   chatroomId: z.string(),
@@ -37,6 +57,8 @@ export const ChatMessage = z.object({
   type: z.enum(["regular", "reply", "command", "emote_only", "system"]),
   createdAt: z.string(),
   links: z.array(z.object({ id: z.string(), url: z.string() })),
+  /** Set on replies: the id of the message answered (it may since have aged out of history). */
+  replyTo: z.string().optional(),
 });
 export const PostMessageResponse = z.object({ message: ChatMessage });
 

@@ -81,4 +81,9 @@ export class ChatState {
   messages(chatroomId: string): readonly ChatMessage[] {
     return this.#messages.get(chatroomId) ?? [];
   }
+
+  /** One message of a chatroom's history (a linear scan of at most HISTORY_PER_ROOM). */
+  message(chatroomId: string, id: string): ChatMessage | undefined {
+    return this.#messages.get(chatroomId)?.find((m) => m.id === id);
+  }
 }

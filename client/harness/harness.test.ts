@@ -82,7 +82,7 @@ describe("telemetry on", () => {
   }, 120_000);
 
   it("ran the whole session", () => {
-    expect(session).toMatchObject({ sent: 4, received: 2, reconnected: true, dialogsOpened: 2, updaterVersion: "1.1.0" });
+    expect(session).toMatchObject({ sent: 5, received: 2, reconnected: true, dialogsOpened: 4, updaterVersion: "1.1.0" });
     // Emote images point at the providers' CDNs, which this offline machine cannot resolve.
     expect(pageErrors.filter((e) => !e.includes("net::ERR_NAME_NOT_RESOLVED"))).toEqual([]);
   });
@@ -136,6 +136,9 @@ describe("telemetry on", () => {
       "updater:downloading",
       "updater:ready",
       "ipc:telemetry:record-error",
+      "ipc:chat:get-reply-thread",
+      "ipc:chat:search-messages",
+      "ipc:chat:get-chatters",
     ]) {
       expect(names, name).toContain(name);
     }
@@ -178,7 +181,7 @@ describe("telemetry off (the default)", () => {
       const h = await harness(false, gateway);
       const result = await runScriptedSession(h, { url: server.url, dropConnections: () => server.dropConnections() }, "quiet_user");
       await h.close();
-      expect(result.sent).toBe(4);
+      expect(result.sent).toBe(5);
       expect(await gateway.requests()).toEqual([]);
     } finally {
       await gateway.stop();

@@ -1,8 +1,8 @@
 // A scripted user session against a running harness and chat server, through the UI where
 // there is one: sign in, join two chatrooms, receive a message from another user, insert an
-// emote and a mention from suggestions, send messages (one with a link), survive a dropped
-// WebSocket, open/close dialogs, change a setting, cause a handled error, run the updater
-// flow. The e2e checks and the k6 work reuse it; it returns what it did so they can count.
+// emote and a mention from suggestions, send messages (one with a link, one a reply), read the
+// reply thread, search and chatters dialogs, survive a dropped WebSocket, open/close dialogs,
+// change a setting, cause a handled error, run the updater flow. The e2e checks and the k6 work reuse it; it returns what it did so they can count.
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -107,6 +107,35 @@ export async function runScriptedSession(harness: ClientHarness, server: Session
   await typeAndSend(page, "look https://example.com/article");
   sent++;
 
+  // Reply to the other user's message from its row; its thread dialog lists the reply.
+  let dialogsOpened = 0;
+  const parentRow = page.locator(".message").filter({ has: page.locator(".message-content", { hasText: "hello from the other side" }) });
+  await parentRow.getByTestId("reply-button").click();
+  await page.getByTestId("reply-banner").waitFor({ timeout: WAIT_MS });
+  await typeAndSend(page, "agreed, replying");
+  sent++;
+  const sentInFirstRoom = sent;
+  const threadWindow = harness.nextWindow();
+  await parentRow.getByTestId("open-thread").click();
+  const thread = await (await threadWindow).page;
+  dialogsOpened++;
+  await thread.getByTestId("thread-message").filter({ hasText: "hello from the other side" }).waitFor({ timeout: WAIT_MS });
+  await thread.getByTestId("thread-reply").filter({ hasText: "agreed, replying" }).waitFor({ timeout: WAIT_MS });
+  await thread.close();
+
+  // Search (debounced, main-side over the room's history) finds the other user's message.
+  const searchWindow = harness.nextWindow();
+  await page.getByTestId("open-search").click();
+  const search = await (await searchWindow).page;
+  dialogsOpened++;
+  await search.getByTestId("search-input").fill("OTHER side");
+  // .first(): a second session against the same server finds the earlier session's too.
+  const hit = search.getByTestId("search-result").filter({ hasText: "hello from the other side" }).first();
+  await hit.waitFor({ timeout: WAIT_MS });
+  const author = await hit.getByTestId("message-author").textContent();
+  if (author !== "other_viewer") throw new Error(`session: search shows the message's author as ${JSON.stringify(author)}, not "other_viewer"`);
+  await search.close();
+
   // The server drops our sockets; both rooms reconnect.
   await server.dropConnections();
   for (const room of [first, second]) {
@@ -121,7 +150,6 @@ export async function runScriptedSession(harness: ClientHarness, server: Session
   sent++;
 
   // Dialogs: settings (change a setting, then close it), chatters (closed by main).
-  let dialogsOpened = 0;
   const settingsWindow = harness.nextWindow();
   await page.getByTestId("open-settings").click();
   const settings = await (await settingsWindow).page;
@@ -132,8 +160,13 @@ export async function runScriptedSession(harness: ClientHarness, server: Session
   await settings.waitForFunction(() => !(document.querySelector('[data-testid="timestamps-toggle"]') as HTMLInputElement | null)?.checked, undefined, { timeout: WAIT_MS });
   await settings.evaluate(() => window.__kicktalk?.telemetry.flush());
   await settings.close();
-  const { windowId } = await page.evaluate(() => window.app.window.openDialog({ dialog: "chatters", params: {} }));
+  const chattersWindow = harness.nextWindow();
+  const { windowId } = await page.evaluate((chatroomId) => window.app.window.openDialog({ dialog: "chatters", params: { chatroomId } }), first.id);
+  const chatters = await (await chattersWindow).page;
   dialogsOpened++;
+  await chatters.getByTestId("chatter").filter({ hasText: "other_viewer" }).waitFor({ timeout: WAIT_MS });
+  const mine = chatters.getByTestId("chatter").filter({ hasText: username });
+  await mine.filter({ hasText: `${sentInFirstRoom} messages` }).waitFor({ timeout: WAIT_MS });
   await page.evaluate((id) => window.app.window.closeDialog({ windowId: id }), windowId);
 
   // A handled error: emotes of a chatroom that does not exist (the API answers 404).

@@ -8,6 +8,7 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { z } from "zod";
 import type { SERVER_ROUTES } from "../../catalog/index.ts";
 import {
+  ChatroomResponse,
   EmoteSetResponse,
   ErrorResponse,
   ListChatroomsResponse,
@@ -21,7 +22,6 @@ import type { MetricRecorder } from "../telemetry/index.ts";
 type Route = (typeof SERVER_ROUTES)[number];
 type Method = Route[0];
 type Template = Route[1];
-
 
 export interface ApiClientOptions {
   /** Base URL of the chat server, e.g. http://127.0.0.1:8080 */
@@ -80,6 +80,11 @@ export class ApiClient {
 
   listChatrooms() {
     return this.#call("GET", "/api/chatrooms", {}, ListChatroomsResponse);
+  }
+
+  /** One chatroom with its recent messages (oldest first). */
+  getChatroom(chatroomId: string) {
+    return this.#call("GET", "/api/chatrooms/:id", { id: chatroomId }, ChatroomResponse);
   }
 
   getEmotes(chatroomId: string) {

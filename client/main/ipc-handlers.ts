@@ -8,6 +8,7 @@ import { IPC_CHANNELS, type IpcChannel } from "../../catalog/index.ts";
 import { WS_PATH } from "../../protocol/index.ts";
 import type { IpcMainLike, Telemetry } from "../telemetry/index.ts";
 import type { ApiClient } from "./api-client.ts";
+import { chattersOf, replyThreadOf, searchMessages } from "./chat-queries.ts";
 import { IPC_SCHEMAS, type IpcPayload } from "./ipc-schemas.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { InstrumentedUpdater } from "./updater.ts";
@@ -44,6 +45,23 @@ export function createIpcHandlers({ telemetry, api, settings, windows, updater }
       return { message };
     },
     "chat:get-user": async ({ userId }) => api.getUser(userId),
+    // The dialogs' views of one room's recent history; chat-queries.ts says why main computes them.
+    "chat:get-chatters": async ({ chatroomId }, span) => {
+      span.setAttribute("chatroom_id", chatroomId);
+      const { messages } = await api.getChatroom(chatroomId);
+      return chattersOf(chatroomId, messages);
+    },
+    "chat:search-messages": async ({ chatroomId, query }, span) => {
+      // The search text is user input (possibly PII): it stays off the span.
+      span.setAttribute("chatroom_id", chatroomId);
+      const { messages } = await api.getChatroom(chatroomId);
+      return searchMessages(chatroomId, messages, query);
+    },
+    "chat:get-reply-thread": async ({ chatroomId, messageId }, span) => {
+      span.setAttribute("chatroom_id", chatroomId);
+      const { messages } = await api.getChatroom(chatroomId);
+      return replyThreadOf(chatroomId, messages, messageId);
+    },
     "store:get": ({ key }) => ({ key, value: settings.get(key) }),
     "store:set": ({ key, value }) => ({ key, value: settings.set(key, value) }),
     "store:delete": ({ key }) => ({ key, value: settings.delete(key) }),

@@ -5,7 +5,8 @@
 import { z } from "zod";
 import type { IpcChannel } from "../../catalog/index.ts";
 import { ERROR_AREA } from "../../catalog/labels.ts";
-import { MAX_MESSAGE_LENGTH, PostMessageRequest, SignInRequest } from "../../protocol/index.ts";
+import { MAX_MESSAGE_LENGTH, MessageId, PostMessageRequest, SignInRequest, checkReplyFields } from "../../protocol/index.ts";
+import { MAX_SEARCH_QUERY_LENGTH } from "./chat-queries.ts";
 import { RENDERER_LOGS_SCHEMA, RENDERER_METRICS_SCHEMA, RENDERER_SPANS_SCHEMA } from "./renderer-telemetry-schemas.ts";
 import { SettingsKeySchema } from "./settings-schema.ts";
 
@@ -20,8 +21,13 @@ export const IPC_SCHEMAS = {
   "chat:sign-in": SignInRequest.strict(),
   "chat:list-chatrooms": Empty,
   "chat:get-emotes": z.object({ chatroomId: Id }).strict(),
-  "chat:send-message": PostMessageRequest.extend({ chatroomId: Id, content: z.string().min(1).max(MAX_MESSAGE_LENGTH) }).strict(),
+  "chat:send-message": PostMessageRequest.extend({ chatroomId: Id, content: z.string().min(1).max(MAX_MESSAGE_LENGTH) })
+    .strict()
+    .superRefine(checkReplyFields),
   "chat:get-user": z.object({ userId: Id }).strict(),
+  "chat:get-chatters": z.object({ chatroomId: Id }).strict(),
+  "chat:search-messages": z.object({ chatroomId: Id, query: z.string().trim().min(1, "search text is empty").max(MAX_SEARCH_QUERY_LENGTH) }).strict(),
+  "chat:get-reply-thread": z.object({ chatroomId: Id, messageId: MessageId }).strict(),
   "store:get": z.object({ key: SettingsKeySchema }).strict(),
   // The value is checked against the key's own schema by the handler (settings-store.ts),
   // which can name the key in its error.

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IPC_CHANNELS } from "../../catalog/index.ts";
 import { startChatServer, type ChatServer } from "../../server/app.ts";
 import { startTelemetry } from "../../server/telemetry/sdk.ts";
-import { testConfig as serverTestConfig } from "../../server/testing/test-server.ts";
+import { api as serverApi, testConfig as serverTestConfig } from "../../server/testing/test-server.ts";
 import { writeUpdateFeed } from "../harness/session.ts";
 import { InProcessIpcMain } from "./in-process-ipc.ts";
 import { startMainApp, type MainApp } from "./main-app.ts";
@@ -87,6 +87,18 @@ describe("malformed payloads", () => {
     ["telemetry:record-error", { error: { name: "E", message: "m" }, context: { area: "nowhere", fatal: false } }, /payload\.context\.area/],
     ["updater:check", "not an object", /payload/],
     ["chat:get-emotes", { chatroomId: "101", extra: true }, /payload/],
+    ["chat:send-message", { chatroomId: "101", content: "hi", type: "reply" }, /payload\.replyTo: a message of type "reply" needs replyTo/],
+    ["chat:send-message", { chatroomId: "101", content: "hi", replyTo: "m1" }, /payload\.type: must be "reply" when replyTo is set/],
+    ["chat:send-message", { chatroomId: "101", content: "hi", type: "reply", replyTo: "x".repeat(65) }, /payload\.replyTo/],
+    ["chat:get-chatters", {}, /payload\.chatroomId/],
+    ["chat:get-chatters", { chatroomId: "" }, /payload\.chatroomId/],
+    ["chat:get-chatters", { chatroomId: "1001", limit: 5 }, /payload/],
+    ["chat:search-messages", { chatroomId: "1001" }, /payload\.query/],
+    ["chat:search-messages", { chatroomId: "1001", query: "   " }, /payload\.query: search text is empty/],
+    ["chat:search-messages", { chatroomId: "1001", query: "q".repeat(101) }, /payload\.query/],
+    ["chat:search-messages", { chatroomId: 1001, query: "hi" }, /payload\.chatroomId/],
+    ["chat:get-reply-thread", { chatroomId: "1001" }, /payload\.messageId/],
+    ["chat:get-reply-thread", { chatroomId: "1001", messageId: ["m1"] }, /payload\.messageId/],
   ];
   it.each(bad)("%s rejects %j, naming the field", async (channel, payload, message) => {
     await expect(ipc.invoke(channel, payload)).rejects.toThrow(message);
@@ -165,6 +177,87 @@ describe("chat API through IPC", () => {
 
   it("rejects a send before sign-in with the server's reason", async () => {
     await expect(ipc.invoke("chat:send-message", { chatroomId: "101", content: "hi" })).rejects.toThrow(/answered 401/);
+  });
+});
+
+describe("dialog views through IPC: chatters, search, reply thread", () => {
+  type Msg = { id: string; content: string; type: string; replyTo?: string; sender: { username: string } };
+  const send = async (payload: Record<string, unknown>) => ((await ipc.invoke("chat:send-message", { chatroomId: "1001", ...payload })) as { message: Msg }).message;
+  /** Posts as another user straight to the server (main stays signed in as alice). */
+  const postAs = async (username: string, content: string) => {
+    const { token } = (await serverApi(server.url, "POST", "/api/auth/sign-in", { body: { username } })).json as { token: string };
+    const r = await serverApi(server.url, "POST", "/api/chatrooms/1001/messages", { token, body: { content } });
+    expect(r.status).toBe(201);
+  };
+
+  beforeEach(async () => {
+    await ipc.invoke("chat:sign-in", { username: "alice" });
+  });
+
+  it("lists the room's chatters with their message counts, most active first", async () => {
+    await expect(ipc.invoke("chat:get-chatters", { chatroomId: "1001" })).resolves.toEqual({ chatroomId: "1001", scanned: 0, chatters: [] });
+    await send({ content: "one" });
+    await postAs("bob", "from bob");
+    await send({ content: "two" });
+    const result = (await ipc.invoke("chat:get-chatters", { chatroomId: "1001" })) as { scanned: number; chatters: { username: string; messages: number; lastMessageAt: string }[] };
+    expect(result.scanned).toBe(3);
+    expect(result.chatters.map((c) => [c.username, c.messages])).toEqual([
+      ["alice", 2],
+      ["bob", 1],
+    ]);
+    expect(result.chatters[0]?.lastMessageAt).toBe(server.state.messages("1001")[2]?.createdAt);
+    // Another room's history is its own.
+    await expect(ipc.invoke("chat:get-chatters", { chatroomId: "1002" })).resolves.toMatchObject({ scanned: 0, chatters: [] });
+  });
+
+  it("searches the room's messages case-insensitively, newest first, with author and time", async () => {
+    await send({ content: "Hello World" });
+    await postAs("bob", "unrelated");
+    await postAs("bob", "oh HELLO there");
+    const result = (await ipc.invoke("chat:search-messages", { chatroomId: "1001", query: "  hello " })) as {
+      query: string;
+      scanned: number;
+      total: number;
+      messages: (Msg & { createdAt: string })[];
+    };
+    expect(result).toMatchObject({ chatroomId: "1001", query: "hello", scanned: 3, total: 2 });
+    expect(result.messages.map((m) => [m.sender.username, m.content])).toEqual([
+      ["bob", "oh HELLO there"],
+      ["alice", "Hello World"],
+    ]);
+    expect(Date.parse(result.messages[0]?.createdAt ?? "")).not.toBeNaN();
+    // Author names are not searched; no match is an empty result, not an error.
+    await expect(ipc.invoke("chat:search-messages", { chatroomId: "1001", query: "bob" })).resolves.toMatchObject({ total: 0, messages: [] });
+  });
+
+  it("sends a reply, lists it in the thread, and rejects a reply to an unknown message with the server's reason", async () => {
+    const parent = await send({ content: "what do you think?" });
+    await send({ content: "unrelated" });
+    const reply = await send({ content: "I agree", type: "reply", replyTo: parent.id });
+    expect(reply).toMatchObject({ type: "reply", replyTo: parent.id });
+    const thread = (await ipc.invoke("chat:get-reply-thread", { chatroomId: "1001", messageId: parent.id })) as { message: Msg | null; replies: Msg[] };
+    expect(thread.message?.content).toBe("what do you think?");
+    expect(thread.replies.map((m) => m.content)).toEqual(["I agree"]);
+    await expect(send({ content: "to nobody", type: "reply", replyTo: "no-such-id" })).rejects.toThrow(
+      /answered 422 \(reply_target_not_found: replyTo: message no-such-id does not exist in chatroom 1001\)/,
+    );
+    // An id the room never had (or that aged out): no message, no replies.
+    await expect(ipc.invoke("chat:get-reply-thread", { chatroomId: "1001", messageId: "no-such-id" })).resolves.toEqual({
+      chatroomId: "1001",
+      messageId: "no-such-id",
+      message: null,
+      replies: [],
+    });
+  });
+
+  it("rejects each view of an unknown chatroom naming the route and status", async () => {
+    for (const [channel, payload] of [
+      ["chat:get-chatters", { chatroomId: "4242" }],
+      ["chat:search-messages", { chatroomId: "4242", query: "x" }],
+      ["chat:get-reply-thread", { chatroomId: "4242", messageId: "m" }],
+    ] as const) {
+      await expect(ipc.invoke(channel, payload), channel).rejects.toThrow(/GET \/api\/chatrooms\/:id answered 404 \(chatroom_not_found: chatroom 4242 does not exist\)/);
+    }
   });
 });
 

@@ -170,6 +170,59 @@ describe("posting a message", () => {
   });
 });
 
+describe("replies (replyTo)", () => {
+  const post = (body: unknown, room = "1001") => api(server.url, "POST", `/api/chatrooms/${room}/messages`, { token, body });
+  const parentIn = async (room: string) => PostMessageResponse.parse((await post({ content: `parent in ${room}` }, room)).json).message;
+
+  it("accepts a reply to a message of the room, returns and keeps its replyTo", async () => {
+    const parent = await parentIn("1001");
+    expect(parent.replyTo).toBeUndefined();
+    const r = await post({ content: "a reply", type: "reply", replyTo: parent.id });
+    expect(r.status).toBe(201);
+    const { message } = PostMessageResponse.parse(r.json);
+    expect(message).toMatchObject({ type: "reply", replyTo: parent.id, content: "a reply", sender: { id: userId } });
+    const room = ChatroomResponse.parse((await api(server.url, "GET", "/api/chatrooms/1001")).json);
+    expect(room.messages.find((m) => m.id === message.id)?.replyTo).toBe(parent.id);
+    // A reply to a reply is a reply like any other.
+    const nested = await post({ content: "and a reply to the reply", type: "reply", replyTo: message.id });
+    expect(PostMessageResponse.parse(nested.json).message.replyTo).toBe(message.id);
+  });
+
+  it("422 naming the id for a replyTo no message of the room has, and stores nothing", async () => {
+    const before = server.state.messages("1001").length;
+    const r = await post({ content: "to nobody", type: "reply", replyTo: "no-such-message" });
+    expect(r.status).toBe(422);
+    expect(errorOf(r.json)).toEqual({ code: "reply_target_not_found", message: "replyTo: message no-such-message does not exist in chatroom 1001" });
+    expect(server.state.messages("1001").length).toBe(before);
+  });
+
+  it("422 for a reply to a message of another chatroom", async () => {
+    const elsewhere = await parentIn("1002");
+    const r = await post({ content: "wrong room", type: "reply", replyTo: elsewhere.id });
+    expect(r.status).toBe(422);
+    expect(errorOf(r.json)).toEqual({ code: "reply_target_not_found", message: `replyTo: message ${elsewhere.id} does not exist in chatroom 1001` });
+  });
+
+  it("400 naming the field when replyTo and type reply do not go together, or replyTo is malformed", async () => {
+    const parent = await parentIn("1001");
+    const cases: [unknown, string][] = [
+      [{ content: "no target", type: "reply" }, 'invalid request body: replyTo: a message of type "reply" needs replyTo, the id of the message it answers'],
+      [{ content: "target, default type", replyTo: parent.id }, 'invalid request body: type: must be "reply" when replyTo is set (got "regular")'],
+      [{ content: "target, command", type: "command", replyTo: parent.id }, 'invalid request body: type: must be "reply" when replyTo is set (got "command")'],
+      [{ content: "long id", type: "reply", replyTo: "x".repeat(65) }, "invalid request body: replyTo: message id is longer than 64 characters"],
+      [{ content: "empty id", type: "reply", replyTo: "" }, "invalid request body: replyTo: message id is empty"],
+    ];
+    for (const [body, message] of cases) {
+      const r = await post(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(errorOf(r.json), JSON.stringify(body)).toEqual({ code: "invalid_request", message });
+    }
+    const numeric = await post({ content: "numeric id", type: "reply", replyTo: 42 });
+    expect(numeric.status).toBe(400);
+    expect(errorOf(numeric.json).message).toMatch(/^invalid request body: replyTo: /);
+  });
+});
+
 describe("users, links, health and unknown routes", () => {
   it("returns a user to a signed-in caller; 404 for an unknown user; 401 without a token", async () => {
     const ok = await api(server.url, "GET", `/api/users/${userId}`, { token });

@@ -2,7 +2,7 @@
 // schemas and throw ApiError for anything a client got wrong.
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
-import { EVENTS, MAX_BODY_BYTES, PostMessageRequest, SignInRequest } from "../../protocol/index.ts";
+import { EVENTS, MAX_BODY_BYTES, PostMessageRequest, SignInRequest, checkReplyFields } from "../../protocol/index.ts";
 import type {
   ChatroomResponse,
   EmoteSetResponse,
@@ -68,16 +68,24 @@ function chatroomOr404(state: ChatState, id: string) {
   return room;
 }
 
+const PostMessageBody = PostMessageRequest.superRefine(checkReplyFields);
+
 async function postMessage({ req, params, deps }: HandlerContext): Promise<ApiResult> {
   const user = requireUser(req, deps.state);
   const room = chatroomOr404(deps.state, params.id as string);
   const body = await readJsonBody(req, MAX_BODY_BYTES);
-  const parsed = PostMessageRequest.safeParse(body);
+  const parsed = PostMessageBody.safeParse(body);
   if (!parsed.success) {
     const content = parsed.error.issues.find((i) => i.path[0] === "content");
     if (content?.code === "too_big") throw new ApiError(413, "message_too_long", `content: ${content.message}`);
     if (content?.code === "too_small") throw new ApiError(400, "message_empty", `content: ${content.message}`);
     throw new ApiError(400, "invalid_request", `invalid request body: ${describeZodError(parsed.error)}`);
+  }
+  const { replyTo } = parsed.data;
+  // The body is well-formed but names a message this room does not have (never existed,
+  // another room's, or aged out of history): 422, not 404, since the route itself exists.
+  if (replyTo !== undefined && deps.state.message(room.id, replyTo) === undefined) {
+    throw new ApiError(422, "reply_target_not_found", `replyTo: message ${replyTo} does not exist in chatroom ${room.id}`);
   }
   const links = deps.links.enqueue(extractUrls(parsed.data.content));
   const message = deps.state.addMessage({
@@ -86,6 +94,7 @@ async function postMessage({ req, params, deps }: HandlerContext): Promise<ApiRe
     content: parsed.data.content,
     type: parsed.data.type,
     links,
+    ...(replyTo !== undefined ? { replyTo } : {}),
   });
   deps.hub.publish(room.id, EVENTS.chatMessage, message);
   return ok<PostMessageResponse>({ message }, 201);

@@ -82,10 +82,14 @@ export class ChatClient {
     }
   }
 
-  /** Sends through main; resolves with the server's acknowledged message. */
-  async send(chatroomId: string, content: string) {
-    const type = content.startsWith("/") ? "command" : "regular";
-    const { message } = await this.api.chat.sendMessage({ chatroomId, content, type });
+  /**
+   * Sends through main; resolves with the server's acknowledged message. With `replyTo`
+   * (a message id of the same room) it is a reply; the server rejects an unknown id (422).
+   */
+  async send(chatroomId: string, content: string, options: { readonly replyTo?: string } = {}) {
+    const { replyTo } = options;
+    const type = replyTo !== undefined ? "reply" : content.startsWith("/") ? "command" : "regular";
+    const { message } = await this.api.chat.sendMessage({ chatroomId, content, type, ...(replyTo !== undefined ? { replyTo } : {}) });
     this.store.getState().addMessage(message);
     return message;
   }

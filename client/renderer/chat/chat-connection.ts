@@ -121,7 +121,7 @@ export class ChatConnection {
   }
 
   #onOpen(span: Span): void {
-    const { chatroom, metrics, handlers } = this.#o;
+    const { chatroom, metrics } = this.#o;
     this.#opened = true;
     span.addEvent("ws.open");
     span.setAttribute("ws.phase", "open");
@@ -133,7 +133,8 @@ export class ChatConnection {
     }
     this.#send({ event: EVENTS.subscribe, data: { channel: chatroomChannel(chatroom.id) } });
     this.#pingTimer = setInterval(() => this.#send({ event: EVENTS.ping, data: {} }), this.#o.pingIntervalMs ?? 30_000);
-    handlers.onState("open");
+    // "open" (live) waits for the server's subscription_succeeded: between the socket opening
+    // and the subscription, messages of the room are not delivered to this socket yet.
   }
 
   #onFrame(raw: string): void {
@@ -174,8 +175,11 @@ export class ChatConnection {
       case EVENTS.emoteSetUpdate:
         handlers.onEmoteSetUpdate();
         return;
+      case EVENTS.subscriptionSucceeded:
+        handlers.onState("open");
+        return;
       default:
-        return; // connection_established, subscription_succeeded, pong
+        return; // connection_established, pong
     }
   }
 

@@ -17,6 +17,8 @@ export interface RoomState {
   readonly messages: readonly ChatMessage[];
   readonly presence: number;
   readonly emotes: readonly Emote[];
+  /** The message the composer will answer (Reply on a row), until sent or cancelled. */
+  readonly replyTarget: ChatMessage | undefined;
 }
 
 export interface ChatState {
@@ -39,6 +41,8 @@ export interface ChatActions {
   setEmotes(chatroomId: string, emotes: readonly Emote[]): void;
   /** UI selection only: not a traced mutation. */
   setActive(chatroomId: string): void;
+  /** UI selection only (what the composer replies to): not a traced mutation. */
+  setReplyTarget(chatroomId: string, message: ChatMessage | undefined): void;
   setUser(user: { id: string; username: string }): void;
 }
 
@@ -71,7 +75,7 @@ export function createChatStore(tracer: Tracer): ChatStore {
           s.rooms[chatroom.id]
             ? {}
             : {
-                rooms: { ...s.rooms, [chatroom.id]: { chatroom, connection: "connecting", messages: [], presence: 0, emotes: [] } },
+                rooms: { ...s.rooms, [chatroom.id]: { chatroom, connection: "connecting", messages: [], presence: 0, emotes: [], replyTarget: undefined } },
                 order: [...s.order, chatroom.id],
                 activeId: s.activeId ?? chatroom.id,
               },
@@ -97,6 +101,7 @@ export function createChatStore(tracer: Tracer): ChatStore {
         traced("set-connection-state", id, (s) => room(s, id, (r) => (r.connection === connection ? r : { ...r, connection }))),
       setEmotes: (id, emotes) => traced("set-emotes", id, (s) => room(s, id, (r) => ({ ...r, emotes }))),
       setActive: (id) => set({ activeId: id }),
+      setReplyTarget: (id, message) => set((s) => room(s, id, (r) => ({ ...r, replyTarget: message }))),
       setUser: (user) => set({ user }),
     };
   });

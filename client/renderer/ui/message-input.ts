@@ -4,9 +4,11 @@
 // inside the `lexical:send` span, so the IPC call it makes is that span's child.
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { createElement as h, useEffect, useLayoutEffect, useRef, useState, type ChangeEvent, type KeyboardEvent, type MouseEvent } from "react";
+import { useStore } from "zustand";
 import type { INPUT_INTERACTION } from "../../../catalog/labels.ts";
 import { MAX_MESSAGE_LENGTH } from "../../../protocol/index.ts";
 import type { ChatClient } from "../chat/chat-client.ts";
+import { snippet } from "./format.ts";
 
 type Interaction = (typeof INPUT_INTERACTION.values)[number];
 
@@ -38,11 +40,13 @@ export function MessageInput({ client, chatroomId }: { client: ChatClient; chatr
   const [error, setError] = useState<string | undefined>();
   const input = useRef<HTMLTextAreaElement>(null);
   const keydownAt = useRef<number | undefined>(undefined);
-  const pendingInsert = useRef<{ at: number; kind: "emote" | "mention" } | undefined>(undefined);
+  const pendingInsert = useRef<{ at: number; kind: "emote" | "mention"; caret: number } | undefined>(undefined);
+  const replyTarget = useStore(client.store, (s) => s.rooms[chatroomId]?.replyTarget);
+  const cancelReply = () => client.store.getState().setReplyTarget(chatroomId, undefined);
 
   useEffect(() => {
     if (!sending) input.current?.focus();
-  }, [sending, chatroomId]);
+  }, [sending, chatroomId, replyTarget]);
 
   const observe = (interaction: Interaction, startedAt: number) => {
     metrics.record("inputLatency", (performance.now() - startedAt) / 1000, { interaction });
@@ -68,6 +72,9 @@ export function MessageInput({ client, chatroomId }: { client: ChatClient; chatr
     const p = pendingInsert.current;
     if (!p) return;
     pendingInsert.current = undefined;
+    // Caret after the inserted text, in the same commit: a later frame (requestAnimationFrame)
+    // could land after the next keystroke and move the caret back into the middle of it.
+    input.current?.setSelectionRange(p.caret, p.caret);
     tracer
       .startSpan(p.kind === "emote" ? "lexical:insert-emote" : "lexical:insert-mention", {
         kind: SpanKind.INTERNAL,
@@ -100,12 +107,10 @@ export function MessageInput({ client, chatroomId }: { client: ChatClient; chatr
     const caret = el?.selectionStart ?? text.length;
     const token = tokenAtCaret(text, caret);
     if (!token) return;
-    pendingInsert.current = { at: performance.now(), kind: s.kind };
+    pendingInsert.current = { at: performance.now(), kind: s.kind, caret: token.start + s.insert.length + 1 };
     const next = `${text.slice(0, token.start)}${s.insert} ${text.slice(caret)}`;
     setText(next);
     setSuggestions([]);
-    const pos = token.start + s.insert.length + 1;
-    requestAnimationFrame(() => el?.setSelectionRange(pos, pos));
   };
 
   const send = () => {
@@ -118,12 +123,13 @@ export function MessageInput({ client, chatroomId }: { client: ChatClient; chatr
     setError(undefined);
     void tracer.startActiveSpan("lexical:send", { kind: SpanKind.INTERNAL, attributes: { chatroom_id: chatroomId } }, async (span) => {
       let success = false;
-      let type = "regular";
+      let type = replyTarget ? "reply" : "regular";
       try {
-        const message = await client.send(chatroomId, content);
+        const message = await client.send(chatroomId, content, replyTarget ? { replyTo: replyTarget.id } : {});
         type = message.type;
         success = true;
         setText("");
+        if (replyTarget) cancelReply();
       } catch (err) {
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
@@ -159,6 +165,10 @@ export function MessageInput({ client, chatroomId }: { client: ChatClient; chatr
         setSuggestions([]);
         return;
       }
+    }
+    if (e.key === "Escape" && replyTarget) {
+      cancelReply();
+      return;
     }
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
@@ -200,6 +210,14 @@ export function MessageInput({ client, chatroomId }: { client: ChatClient; chatr
         )
       : null,
     error ? h("div", { className: "composer-error", role: "alert" }, error) : null,
+    replyTarget
+      ? h(
+          "div",
+          { className: "composer-reply", "data-testid": "reply-banner" },
+          h("span", null, "Replying to ", h("strong", null, `@${replyTarget.sender.username}`), `: ${snippet(replyTarget.content)}`),
+          h("button", { className: "composer-reply-cancel", "data-testid": "cancel-reply", title: "Cancel reply (Esc)", onClick: cancelReply }, "✕"),
+        )
+      : null,
     h("textarea", {
       ref: input,
       className: "composer-input",

@@ -1,10 +1,13 @@
 // The message list of the active chatroom: one memoized row per message (so a new message
 // renders one row, not the list), words that name emotes drawn as emotes, links as links.
-import { createElement as h, memo, useEffect, useRef, type ReactNode } from "react";
+// A row can be answered (Reply sets the composer's target); a reply shows whom it answers,
+// and a message with replies opens its thread in the reply_thread dialog.
+import { createElement as h, memo, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { ChatMessage } from "../../../protocol/index.ts";
 import type { ChatClient } from "../chat/chat-client.ts";
 import { EmoteImage } from "./emote.ts";
+import { messageTime, snippet } from "./format.ts";
 
 const URL_RE = /^https?:\/\/\S+$/;
 
@@ -14,8 +17,18 @@ function userColor(name: string): string {
   return `hsl(${Math.abs(hash) % 360} 70% 65%)`;
 }
 
-const MessageRow = memo(function MessageRow(props: { client: ChatClient; message: ChatMessage; showTime: boolean }) {
-  const { client, message, showTime } = props;
+interface RowProps {
+  readonly client: ChatClient;
+  readonly message: ChatMessage;
+  readonly showTime: boolean;
+  /** Replies to this message among the loaded ones. */
+  readonly replies: number;
+  /** The message this one answers, when it is loaded here. */
+  readonly parent: ChatMessage | undefined;
+}
+
+const MessageRow = memo(function MessageRow(props: RowProps) {
+  const { client, message, showTime, replies, parent } = props;
   const parts: ReactNode[] = [];
   message.content.split(/(\s+)/).forEach((word, i) => {
     if (client.emotes.has(message.chatroomId, word)) parts.push(h(EmoteImage, { key: i, client, chatroomId: message.chatroomId, name: word }));
@@ -23,19 +36,44 @@ const MessageRow = memo(function MessageRow(props: { client: ChatClient; message
     else parts.push(word);
   });
   const openUser = () => void client.api.window.openDialog({ dialog: "user", params: { userId: message.sender.id } });
+  const openThread = (messageId: string) => () =>
+    void client.api.window.openDialog({ dialog: "reply_thread", params: { chatroomId: message.chatroomId, messageId } });
   return h(
     "div",
     { className: `message message-${message.type}`, "data-message-id": message.id },
-    showTime ? h("time", { className: "message-time" }, new Date(message.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })) : null,
+    message.replyTo
+      ? h(
+          "button",
+          { className: "message-reply-to", "data-testid": "reply-context", onClick: openThread(message.replyTo) },
+          parent ? `↪ @${parent.sender.username}: ${snippet(parent.content, 40)}` : "↪ reply",
+        )
+      : null,
+    showTime ? h("time", { className: "message-time" }, messageTime(message.createdAt)) : null,
     h("button", { className: "message-user", style: { color: userColor(message.sender.username) }, onClick: openUser }, message.sender.username),
     h("span", { className: "message-sep" }, ": "),
     h("span", { className: "message-content" }, ...parts),
+    replies > 0
+      ? h("button", { className: "message-thread", "data-testid": "open-thread", onClick: openThread(message.id) }, `${replies} ${replies === 1 ? "reply" : "replies"}`)
+      : null,
+    message.type === "system"
+      ? null
+      : h(
+          "button",
+          { className: "message-action", "data-testid": "reply-button", title: "Reply", onClick: () => client.store.getState().setReplyTarget(message.chatroomId, message) },
+          "Reply",
+        ),
   );
 });
 
 export function MessageList({ client, chatroomId, showTime }: { client: ChatClient; chatroomId: string; showTime: boolean }) {
   const messages = useStore(client.store, (s) => s.rooms[chatroomId]?.messages ?? EMPTY);
   const end = useRef<HTMLDivElement>(null);
+  const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
+  const replyCounts = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const m of messages) if (m.replyTo) counts.set(m.replyTo, (counts.get(m.replyTo) ?? 0) + 1);
+    return counts;
+  }, [messages]);
   // Braces matter: newer Chromium's scrollIntoView returns a promise, and an effect may only return a cleanup.
   useEffect(() => {
     void end.current?.scrollIntoView({ block: "end" });
@@ -44,7 +82,9 @@ export function MessageList({ client, chatroomId, showTime }: { client: ChatClie
     "div",
     { className: "message-list", "data-testid": "message-list" },
     messages.length === 0 ? h("div", { className: "empty" }, "No messages yet. Say hi!") : null,
-    ...messages.map((m) => h(MessageRow, { key: m.id, client, message: m, showTime })),
+    ...messages.map((m) =>
+      h(MessageRow, { key: m.id, client, message: m, showTime, replies: replyCounts.get(m.id) ?? 0, parent: m.replyTo ? byId.get(m.replyTo) : undefined }),
+    ),
     h("div", { ref: end }),
   );
 }
