@@ -26,7 +26,7 @@ async function boot(): Promise<void> {
   const view = params.get("window") ?? "main";
   const [status, theme] = await Promise.all([api.telemetry.getStatus(), getSetting(api, "appearance.theme")]);
   document.documentElement.dataset.theme = theme;
-  const telemetry = startRendererTelemetry(api, { enabled: status.enabled });
+  const telemetry = startRendererTelemetry(api, { enabled: status.enabled, sampling: status.sampling });
   const root = createRoot(document.getElementById("root") as HTMLElement);
 
   if (view !== "main") {

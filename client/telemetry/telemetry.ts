@@ -434,6 +434,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     status(): TelemetryStatus {
       return {
         enabled,
+        sampling: { ratio: config.sampleRatio, forceSampledSpans: config.forceSampledSpans, slowSpanThresholdMs: config.slowSpanThresholdMs },
         installId,
         queuedItems: journal.items,
         queuedBytes: journal.bytes,

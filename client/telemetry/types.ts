@@ -163,8 +163,16 @@ export type DependencyName = "chat_server" | "websocket" | "telemetry_gateway";
 /** Resolves true when the dependency is healthy; a throw or false counts as down. */
 export type HealthCheck = () => Promise<boolean>;
 
+/** Main's trace sampling, which the renderer applies to its own spans too. */
+export interface SamplingPolicy {
+  readonly ratio: number;
+  readonly forceSampledSpans: readonly string[];
+  readonly slowSpanThresholdMs: number;
+}
+
 export interface TelemetryStatus {
   enabled: boolean;
+  sampling: SamplingPolicy;
   installId: string;
   queuedItems: number;
   queuedBytes: number;

@@ -9,6 +9,8 @@ import { toRendererSpan } from "./span-wire.ts";
 
 export interface IpcSpanProcessorOptions {
   readonly send: (spans: RendererSpan[]) => Promise<unknown>;
+  /** Whether an ended span is sent (sampled, or unsampled but an error or slow); default all. */
+  readonly keep?: (span: ReadableSpan) => boolean;
   /** Most spans per IPC call; main's schema accepts at most MAX_SPANS_PER_BATCH (256). */
   readonly maxBatch?: number;
   /** Spans kept while waiting; past it new spans are dropped and counted. */
@@ -19,6 +21,7 @@ export interface IpcSpanProcessorOptions {
 
 export class IpcSpanProcessor implements SpanProcessor {
   readonly #send: IpcSpanProcessorOptions["send"];
+  readonly #keep: NonNullable<IpcSpanProcessorOptions["keep"]>;
   readonly #maxBatch: number;
   readonly #maxQueue: number;
   readonly #delayMs: number;
@@ -30,6 +33,7 @@ export class IpcSpanProcessor implements SpanProcessor {
 
   constructor(options: IpcSpanProcessorOptions) {
     this.#send = options.send;
+    this.#keep = options.keep ?? (() => true);
     this.#maxBatch = options.maxBatch ?? 128;
     this.#maxQueue = options.maxQueue ?? 2048;
     this.#delayMs = options.delayMs ?? 1000;
@@ -38,6 +42,7 @@ export class IpcSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
+    if (!this.#keep(span)) return;
     if (this.#queue.length >= this.#maxQueue) {
       this.dropped++;
       return;

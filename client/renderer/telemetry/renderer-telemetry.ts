@@ -1,14 +1,17 @@
 // Renderer telemetry bootstrap: a WebTracerProvider (StackContextManager, W3C propagator)
 // whose spans go to main over IPC, a metric buffer, the error reporter and the 10 s vitals
 // loop. It follows the user's switch: while telemetry is off the sampler records nothing,
-// no metric is buffered and no telemetry IPC call is made.
+// no metric is buffered and no telemetry IPC call is made. Spans are sampled by main's
+// policy (ratio, forced spans, errors and slow ones kept): per-message spans under a chat
+// flood would otherwise overflow main's queue.
 import { context, propagation, trace, type Tracer } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { SamplingDecision, WebTracerProvider, type Sampler } from "@opentelemetry/sdk-trace-web";
+import { WebTracerProvider } from "@opentelemetry/sdk-trace-web";
 import { CLIENT_SERVICE, PROCESS_TYPES } from "../../../catalog/services.ts";
 import type { AppApi } from "../../preload/app-api.ts";
-import type { OtelCarrier } from "../../telemetry/types.ts";
+import { CriticalAwareSampler, shouldExport } from "../../telemetry/sampler.ts";
+import type { OtelCarrier, SamplingPolicy } from "../../telemetry/types.ts";
 import { ErrorReporter } from "./error-reporter.ts";
 import { IpcSpanProcessor } from "./ipc-span-processor.ts";
 import { RendererMetrics } from "./renderer-metrics.ts";
@@ -27,13 +30,14 @@ export interface RendererTelemetry {
   flush(): Promise<void>;
 }
 
-export function startRendererTelemetry(api: AppApi, options: { enabled: boolean; vitalsIntervalMs?: number }): RendererTelemetry {
+export function startRendererTelemetry(api: AppApi, options: { enabled: boolean; sampling: SamplingPolicy; vitalsIntervalMs?: number }): RendererTelemetry {
   let enabled = options.enabled;
-  const sampler: Sampler = {
-    shouldSample: () => ({ decision: enabled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD }),
-    toString: () => "RendererSwitchSampler",
-  };
-  const spans = new IpcSpanProcessor({ send: (batch) => api.telemetry.exportSpans({ spans: batch }) });
+  const { ratio, forceSampledSpans, slowSpanThresholdMs } = options.sampling;
+  const sampler = new CriticalAwareSampler({ ratio, forceSampledSpans, isEnabled: () => enabled });
+  const spans = new IpcSpanProcessor({
+    send: (batch) => api.telemetry.exportSpans({ spans: batch }),
+    keep: (span) => shouldExport(span, slowSpanThresholdMs),
+  });
   const provider = new WebTracerProvider({
     resource: resourceFromAttributes({ "service.name": CLIENT_SERVICE, "process.type": PROCESS_TYPES["client-renderer"] }),
     sampler,
