@@ -28,7 +28,11 @@ const ENV = z.object({
   CHAT_SERVER_FORCED_SAMPLING: bool(true),
   /** A request whose server span lasts at least this long (ms) is force-sampled. */
   CHAT_SERVER_SLOW_REQUEST_MS: int(500, 1, 600_000),
-  /** Spans held for the forced-sampling decision; past it the oldest trace is dropped and counted. */
+  /**
+   * Spans held for the forced-sampling decision; past it the oldest trace is dropped and counted.
+   * A held span with instrumentation-http's attributes is ~1–2 KB of heap, so a full buffer at
+   * the default is ~5–10 MB; under normal load it holds only the spans of requests in flight.
+   */
   CHAT_SERVER_TRACE_BUFFER_SPANS: int(4096, 16, 1_000_000),
   /** Upper bound on flushing telemetry at shutdown, in ms. */
   CHAT_SERVER_SHUTDOWN_TIMEOUT_MS: int(5_000, 100, 60_000),

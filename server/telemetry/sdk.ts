@@ -10,7 +10,7 @@
 // +8 MB. Seed 002 allows < 10 MB in all, so the providers are built here from the same
 // parts NodeSDK would use, and registered the same way (bench/sdk-import-cost.ts measures both imports side by side).
 import { createRequire } from "node:module";
-import { context, metrics, propagation, trace } from "@opentelemetry/api";
+import { context, createNoopMeter, metrics, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
@@ -22,7 +22,7 @@ import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
-import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { IMetricReader } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -95,13 +95,7 @@ export function startTelemetry(config: ServerConfig, overrides: TelemetryOverrid
     "deployment.environment.name": config.env,
   });
   // Host and process resource detectors are not run: they add nothing a dashboard uses.
-  const meterProvider = new MeterProvider({
-    resource,
-    readers: [metricReader],
-    // The HTTP instrumentation's own http.server.* metrics would duplicate the catalog's RED
-    // metrics under a second name; the catalog's are the ones dashboards use.
-    views: [{ meterName: "@opentelemetry/instrumentation-http", aggregation: { type: AggregationType.DROP } }],
-  });
+  const meterProvider = new MeterProvider({ resource, readers: [metricReader] });
   const tracerProvider = new BasicTracerProvider({
     resource,
     sampler: new ChatServerSampler({ ratio: t.sampleRatio, forcedSampling: t.forcedSampling }),
@@ -121,7 +115,11 @@ export function startTelemetry(config: ServerConfig, overrides: TelemetryOverrid
   const unregisterInstrumentations = registerInstrumentations({
     instrumentations: [new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true })],
     tracerProvider,
-    meterProvider,
+    // The HTTP instrumentation's own http.server.* metrics would duplicate the catalog's RED
+    // metrics under a second name; the catalog's are the ones dashboards use. A no-op meter
+    // rather than a DROP view: a dropped instrument still hashes its attributes twice per
+    // measurement before discarding it (measured: ~3 KB less garbage per request without).
+    meterProvider: { getMeter: () => createNoopMeter() },
   });
   // ESM imports of node:http do not pass through require hooks; one require applies the patch
   // to the shared http.Server prototype that ESM importers use too.
