@@ -1,11 +1,13 @@
 // `npm run client:dev`: builds the client (client/harness/bundle.ts) and starts it in
-// Electron. Where the Electron binary is missing (installed with
+// Electron, with client/.env (what `npm run env:write` writes after `pulumi up`) in its
+// environment. Where the Electron binary is missing (installed with
 // ELECTRON_SKIP_BINARY_DOWNLOAD=1, as on the CI machines), says so and how to get it, and
 // points at the Chromium harness that runs the same code without it.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildClientBundles, REPO_ROOT } from "../client/harness/bundle.ts";
+import { DEFAULT_CHAT_SERVER_URL } from "../client/main/main-app.ts";
 
 const ELECTRON_DIR = join(REPO_ROOT, "node_modules", "electron");
 
@@ -34,6 +36,6 @@ if (!binary) {
 
 const child = spawn(binary, [bundle.electronMain], {
   stdio: "inherit",
-  env: { ...process.env, KICKTALK_CHAT_SERVER_URL: process.env.KICKTALK_CHAT_SERVER_URL ?? "http://127.0.0.1:8080" },
+  env: { ...process.env, KICKTALK_CHAT_SERVER_URL: process.env.KICKTALK_CHAT_SERVER_URL ?? DEFAULT_CHAT_SERVER_URL },
 });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -24,7 +24,7 @@ type Method = Route[0];
 type Template = Route[1];
 
 export interface ApiClientOptions {
-  /** Base URL of the chat server, e.g. http://127.0.0.1:8080 */
+  /** Base URL of the chat server, e.g. http://127.0.0.1:8787 */
   readonly baseUrl: string;
   readonly tracer: Tracer;
   readonly requests: MetricRecorder;

@@ -21,7 +21,8 @@ import { instrumentUpdater, type AutoUpdaterLike, type InstrumentedUpdater } fro
 import { WindowManager, type WindowFactory } from "./window-manager.ts";
 
 /** Default chat server for dev (`npm run server` listens here). */
-export const DEFAULT_CHAT_SERVER_URL = "http://127.0.0.1:8080";
+/** Where `npm run server` listens by default (server/config.ts PORT). */
+export const DEFAULT_CHAT_SERVER_URL = "http://127.0.0.1:8787";
 
 export interface MainAppOptions {
   readonly ipcMain: IpcMainLike;
