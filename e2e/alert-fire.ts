@@ -17,7 +17,6 @@ import { GENERATED_DIR } from "../build/manifest.ts";
 import type { PrometheusRule, PrometheusRuleFile } from "../alerts/render/prometheus.ts";
 import { CLIENT_SERVICE, LABELS, METRICS } from "../catalog/index.ts";
 import { alertmanagerAlerts, BackendError, type StackEndpoints } from "../scripts/lib/backends.ts";
-import { RULES_DIR } from "../scripts/lib/stack-config.ts";
 import { waitFor } from "../scripts/lib/stack-wait.ts";
 import { REPO_ROOT } from "../scripts/lib/tools.ts";
 
@@ -25,7 +24,7 @@ export const PROVOKED_ALERT = "ClientApiErrorRateHigh";
 const PROBE_NAMESPACE = "e2e-alert-probe";
 /** Prometheus builds `job` as "<service.namespace>/<service.name>". */
 export const PROBE_JOB = `${PROBE_NAMESPACE}/${CLIENT_SERVICE}`;
-const PROVOKED_FILE = "zz-e2e-provoked.rules.yaml";
+const PROVOKED_FILE = "e2e-provoked.rules.yaml";
 
 
 function generatedAlertRules(manifest: Manifest): PrometheusRule[] {
@@ -124,7 +123,7 @@ export async function provokeAlert(stack: StackEndpoints, manifest: Manifest, ti
   const copy: PrometheusRuleFile = {
     groups: [{ name: "e2e-provoked", interval: "5s", rules: [{ ...rule, for: "0s", labels: { ...rule.labels, e2e: "provoked" } }] }],
   };
-  const file = join(RULES_DIR, PROVOKED_FILE);
+  const file = join(stack.scratchRules, PROVOKED_FILE);
   await writeFile(file, `# Written by e2e/alert-fire.ts for one run; removed when it ends.\n${stringify(copy)}`);
   try {
     await reload(stack.prometheus);

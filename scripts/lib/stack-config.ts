@@ -67,6 +67,9 @@ const DOCKER_SERVICE_OF: Record<keyof StackPorts, string> = {
   lokiGrpc: "loki",
 };
 
+/** Where a run may drop extra rule files for Prometheus; it goes with the stack's data. */
+export const scratchRulesDir = (dataDir: string) => join(dataDir, "scratch-rules");
+
 export interface NativeTarget {
   kind: "native";
   ports: StackPorts;
@@ -85,6 +88,7 @@ function variables(target: RenderTarget): Record<string, string> {
     // Single-binary rings only talk to themselves.
     "host.advertise": "127.0.0.1",
     "path.rules": docker ? "/etc/prometheus/rules" : (target.rulesDir ?? RULES_DIR),
+    "path.scratchRules": docker ? "/etc/prometheus/scratch-rules" : scratchRulesDir(target.dataDir),
     "path.tempoData": docker ? "/var/tempo" : join(target.dataDir, "tempo"),
     "path.lokiData": docker ? "/loki" : join(target.dataDir, "loki"),
   };

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureSystemTools, SYSTEM_TOOLS } from "./system-packages.ts";
-import { CONFIG_FILES, DEFAULT_PORTS, renderStackConfigs, type StackPorts } from "./stack-config.ts";
+import { CONFIG_FILES, DEFAULT_PORTS, renderStackConfigs, scratchRulesDir, type StackPorts } from "./stack-config.ts";
 import { freePort, portInUse, waitForHttp } from "./stack-wait.ts";
 import { ensureCollector, ensureLoki, ensureTempo, REPO_ROOT } from "./tools.ts";
 
@@ -25,6 +25,8 @@ export interface ServiceState {
 }
 
 export interface StackEndpoints {
+  /** Folder Prometheus loads extra rule files from (besides generated/), for one run's rules. */
+  scratchRules: string;
   /** OTLP/HTTP base of the gateway: exporters append /v1/traces etc. */
   otlpHttp: string;
   /** OTLP/gRPC address of the gateway (host:port). */
@@ -56,9 +58,10 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-export function endpointsOf(ports: StackPorts): StackEndpoints {
+export function endpointsOf(ports: StackPorts, dataDir: string): StackEndpoints {
   const url = (p: number) => `http://127.0.0.1:${p}`;
   return {
+    scratchRules: scratchRulesDir(dataDir),
     otlpHttp: url(ports.collectorHttp),
     otlpGrpc: `127.0.0.1:${ports.collectorGrpc}`,
     prometheus: url(ports.prometheus),
@@ -172,6 +175,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackState> {
   const logDir = join(stateDir, "logs");
   mkdirSync(configDir, { recursive: true });
   mkdirSync(logDir, { recursive: true });
+  mkdirSync(scratchRulesDir(dataDir), { recursive: true });
   const rendered = renderStackConfigs({ kind: "native", ports, dataDir, ...(opts.rulesDir ? { rulesDir: opts.rulesDir } : {}) });
   for (const file of CONFIG_FILES) await writeFile(join(configDir, file), rendered[file]);
   const cfg = (file: string) => join(configDir, file);
@@ -226,7 +230,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackState> {
     stateDir,
     dataDir,
     ports,
-    endpoints: endpointsOf(ports),
+    endpoints: endpointsOf(ports, dataDir),
     services: [],
   };
   const save = () => writeFile(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`);
