@@ -116,14 +116,15 @@ export interface AlertProof {
   readonly detail: string;
 }
 
-export async function provokeAlert(stack: StackEndpoints, manifest: Manifest, timeoutMs = 180_000): Promise<AlertProof> {
+/** Provokes PROVOKED_ALERT through a for:0s copy of its rule written to `scratchRulesDir`. */
+export async function provokeAlert(stack: StackEndpoints, scratchRulesDir: string, manifest: Manifest, timeoutMs = 180_000): Promise<AlertProof> {
   const rule = generatedAlertRules(manifest).find((r) => r.alert === PROVOKED_ALERT);
   if (!rule) throw new Error(`no generated alert named ${PROVOKED_ALERT}: update e2e/alert-fire.ts`);
   const instance = randomBytes(4).toString("hex");
   const copy: PrometheusRuleFile = {
     groups: [{ name: "e2e-provoked", interval: "5s", rules: [{ ...rule, for: "0s", labels: { ...rule.labels, e2e: "provoked" } }] }],
   };
-  const file = join(stack.scratchRules, PROVOKED_FILE);
+  const file = join(scratchRulesDir, PROVOKED_FILE);
   await writeFile(file, `# Written by e2e/alert-fire.ts for one run; removed when it ends.\n${stringify(copy)}`);
   try {
     await reload(stack.prometheus);

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { checkRulesLoaded, provokeAlert } from "../e2e/alert-fire.ts";
 import { allLiveQueries, readManifest, verifyLiveQueries, type QueryOutcome } from "../e2e/live-queries.ts";
 import { runE2eSession, type E2eSession } from "../e2e/session.ts";
-import { liveStack } from "./lib/backends.ts";
+import { liveStackState } from "./lib/backends.ts";
 import { REPO_ROOT } from "./lib/tools.ts";
 
 /** How long queries may keep coming back empty after the session (batching, remote write, Tempo flush). */
@@ -25,7 +25,8 @@ const LOOKBACK_MS = 60 * 60_000;
 const { values: flags } = parseArgs({ options: { "skip-session": { type: "boolean" }, "skip-alert": { type: "boolean" } } });
 const log = (line: string) => console.log(`[e2e] ${line}`);
 
-const stack = await liveStack();
+const stackState = await liveStackState();
+const stack = stackState.endpoints;
 const manifest = readManifest();
 const queries = allLiveQueries(manifest);
 const panelQueries = queries.filter((q) => q.where.startsWith("dashboard ")).length;
@@ -62,7 +63,7 @@ if (!flags["skip-alert"]) {
   rules = await checkRulesLoaded(stack, manifest);
   log(`alert rules loaded in Prometheus: ${rules.loaded}/${rules.expected}`);
   problems.push(...rules.problems);
-  alert = await provokeAlert(stack, manifest);
+  alert = await provokeAlert(stack, stackState.scratchRulesDir, manifest);
   log(`provoked ${alert.alert}: ${alert.detail}`);
   if (!alert.firingInAlertmanager) problems.push(`${alert.alert} did not fire in Alertmanager`);
   if (!alert.pendingInPrometheus) problems.push(`generated rule ${alert.alert} did not go pending in Prometheus`);

@@ -2,15 +2,20 @@
 // (/api/v1/query, /api/v1/query_range), Loki (/loki/api/v1/query_range), Tempo (/api/search,
 // /api/traces/<id>) and Alertmanager (/api/v2/alerts). Every error names the backend, the
 // query and what came back.
-import { DEFAULT_STATE_DIR, readStackState, type StackEndpoints } from "./stack-run.ts";
+import { DEFAULT_STATE_DIR, readStackState, type StackEndpoints, type StackState } from "./stack-run.ts";
 
-export type { StackEndpoints };
+export type { StackEndpoints, StackState };
 
-/** Endpoints of the running native stack (stack:up's state file); fails naming what to run. */
-export async function liveStack(stateDir = process.env["BEACON_STACK_STATE"] ?? DEFAULT_STATE_DIR): Promise<StackEndpoints> {
+/** The running native stack (stack:up's state file); fails naming what to run. */
+export async function liveStackState(stateDir = process.env["BEACON_STACK_STATE"] ?? DEFAULT_STATE_DIR): Promise<StackState> {
   const state = await readStackState(stateDir);
   if (!state) throw new BackendError(`no running stack (no ${stateDir}/state.json): run \`npm run stack:up\` first`);
-  return state.endpoints;
+  return state;
+}
+
+/** Endpoints of the running native stack. */
+export async function liveStack(stateDir?: string): Promise<StackEndpoints> {
+  return (await liveStackState(stateDir)).endpoints;
 }
 
 export class BackendError extends Error {

@@ -25,8 +25,6 @@ export interface ServiceState {
 }
 
 export interface StackEndpoints {
-  /** Folder Prometheus loads extra rule files from (besides generated/), for one run's rules. */
-  scratchRules: string;
   /** OTLP/HTTP base of the gateway: exporters append /v1/traces etc. */
   otlpHttp: string;
   /** OTLP/gRPC address of the gateway (host:port). */
@@ -43,6 +41,8 @@ export interface StackState {
   startedAt: string;
   stateDir: string;
   dataDir: string;
+  /** Folder Prometheus loads extra rule files from (besides generated/), for one run's rules. */
+  scratchRulesDir: string;
   ports: StackPorts;
   endpoints: StackEndpoints;
   services: ServiceState[];
@@ -58,10 +58,9 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-export function endpointsOf(ports: StackPorts, dataDir: string): StackEndpoints {
+export function endpointsOf(ports: StackPorts): StackEndpoints {
   const url = (p: number) => `http://127.0.0.1:${p}`;
   return {
-    scratchRules: scratchRulesDir(dataDir),
     otlpHttp: url(ports.collectorHttp),
     otlpGrpc: `127.0.0.1:${ports.collectorGrpc}`,
     prometheus: url(ports.prometheus),
@@ -230,7 +229,8 @@ export async function startStack(opts: StartOptions = {}): Promise<StackState> {
     stateDir,
     dataDir,
     ports,
-    endpoints: endpointsOf(ports, dataDir),
+    endpoints: endpointsOf(ports),
+    scratchRulesDir: scratchRulesDir(dataDir),
     services: [],
   };
   const save = () => writeFile(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`);
