@@ -40,6 +40,8 @@ import { fileURLToPath } from "node:url";
 import { EVENTS } from "../protocol/index.ts";
 import type { ChatMessage } from "../protocol/index.ts";
 import type { TelemetryStatus } from "../client/telemetry/index.ts";
+import { readProcStat, readProcStatusBytes } from "../scripts/lib/proc.ts";
+import { MB, median, round } from "./lib-stats.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 20_000);
@@ -209,34 +211,11 @@ async function runClientChild(): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // /proc readings.
 
-/** Clock ticks per second for /proc/<pid>/stat; 100 on every Linux this project runs on. */
-const CLK_TCK = 100;
-const MB = 1024 * 1024;
-
 type ProcKind = "main" | "renderer" | "chromium-other";
 
 interface ProcReading {
   readonly cpuSeconds: number;
   readonly rssBytes: number;
-}
-
-function readStat(pid: number): { ppid: number; cpuSeconds: number; zombie: boolean } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(f[1]), cpuSeconds: (Number(f[11]) + Number(f[12])) / CLK_TCK, zombie: f[0] === "Z" };
-  } catch {
-    return undefined; // gone
-  }
-}
-
-function readStatusKb(pid: number, key: string): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
 }
 
 /**
@@ -259,7 +238,7 @@ function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    const s = readStat(Number(name));
+    const s = readProcStat(Number(name));
     if (!s) continue;
     const list = children.get(s.ppid);
     if (list) list.push(Number(name));
@@ -330,7 +309,7 @@ class ClientProcesses {
     this.rescan();
     const out: Record<ProcKind, number> = { main: 0, renderer: 0, "chromium-other": 0 };
     for (const [pid, kind] of [[this.mainPid, "main"] as const, ...this.chromium]) {
-      const s = readStat(pid);
+      const s = readProcStat(pid);
       if (s) this.#lastCpu.set(pid, s.cpuSeconds);
       out[kind] += this.#lastCpu.get(pid) ?? 0;
     }
@@ -340,13 +319,13 @@ class ClientProcesses {
   memory(): { mainRss: number; mainRssAnon: number; rendererRss: number; chromiumUss: number } {
     let chromiumUss = 0;
     for (const pid of this.chromium.keys()) chromiumUss += readUss(pid);
-    const rendererRss = this.pageRenderer === undefined ? 0 : readStatusKb(this.pageRenderer, "VmRSS");
-    return { mainRss: readStatusKb(this.mainPid, "VmRSS"), mainRssAnon: readStatusKb(this.mainPid, "RssAnon"), rendererRss, chromiumUss };
+    const rendererRss = this.pageRenderer === undefined ? 0 : readProcStatusBytes(this.pageRenderer, "VmRSS");
+    return { mainRss: readProcStatusBytes(this.mainPid, "VmRSS"), mainRssAnon: readProcStatusBytes(this.mainPid, "RssAnon"), rendererRss, chromiumUss };
   }
 
   alive(): number[] {
     return [...this.chromium.keys()].filter((pid) => {
-      const s = readStat(pid);
+      const s = readProcStat(pid);
       return s !== undefined && !s.zombie;
     });
   }
@@ -425,11 +404,6 @@ interface PhaseResult {
   readonly chromiumProcesses: Readonly<Record<string, number>>;
 }
 
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const droppedSum = (s: TelemetryStatus) => Object.values(s.droppedItems).reduce<number>((a, b) => a + (b ?? 0), 0);
 

@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { MB } from "./lib-stats.ts";
 import { RendererMetrics } from "../client/renderer/telemetry/renderer-metrics.ts";
 import { createTelemetry, DEFAULT_CONFIG } from "../client/telemetry/index.ts";
 import type { IpcMainLike, Telemetry } from "../client/telemetry/index.ts";
@@ -188,7 +189,6 @@ const on = medianRun(runs.on);
 const perCall = await perCallOverheadUs();
 sink.close();
 
-const MB = 1024 * 1024;
 const result = {
   load: { messagesPerSecond: MESSAGES_PER_S, sendsPerSecond: SENDS_PER_S, phaseMs: PHASE_MS, rounds: ROUNDS, flushIntervalMs: FLUSH_MS, sampleRatio: DEFAULT_CONFIG.sampleRatio },
   off,

@@ -6,6 +6,7 @@
 // Run: node_modules/.bin/node bench/sdk-import-cost.ts  (BENCH_ROUNDS, default 5)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { MB, median } from "./lib-stats.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -45,13 +46,12 @@ function measure(modules: readonly string[]): Sample {
   return JSON.parse(out) as Sample;
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const samples = new Map<string, Sample[]>(Object.keys(VARIANTS).map((k) => [k, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, modules] of Object.entries(VARIANTS)) samples.get(name)?.push(measure(modules));
 }
 
-const mb = (bytes: number) => bytes / 1_048_576;
+const mb = (bytes: number) => bytes / MB;
 const baseline = samples.get("nothing (baseline)") ?? [];
 const base = { rss: median(baseline.map((s) => s.rss)), heapUsed: median(baseline.map((s) => s.heapUsed)) };
 const rows = [...samples].map(([name, s]) => {

@@ -23,6 +23,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { MB, median, round } from "./lib-stats.ts";
 import WebSocket from "ws";
 import { EVENTS, SignInResponse, chatroomChannel } from "../protocol/index.ts";
 import { startChatServerProcess } from "../scripts/lib/chat-server-process.ts";
@@ -137,10 +138,7 @@ interface HeapBreakdown {
   readonly gc: { readonly scavenges: number; readonly markCompacts: number; readonly pauseMs: number; readonly allocatedKBPerRequest: number; readonly survivedKBPerRequest: number };
 }
 
-const MB = 1024 * 1024;
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const median = (xs: readonly number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
 /** Least-squares slope of RSS samples taken every RSS_SAMPLE_MS, per minute. */
 function slope(ys: readonly number[]): number {
   const n = ys.length;

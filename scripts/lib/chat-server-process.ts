@@ -3,8 +3,8 @@
 // its first log line, sample its CPU time and RSS from /proc, stop it with SIGTERM (the
 // server then flushes its telemetry) and wait for the exit.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readProcStat, readProcStatusBytes } from "./proc.ts";
 import { REPO_ROOT } from "./tools.ts";
 
 export interface ChatServerProcess {
@@ -26,18 +26,8 @@ export interface ProcessUsage {
   readonly peakRssBytes: number;
 }
 
-/** Clock ticks per second for /proc/<pid>/stat; 100 on every Linux this project runs on. */
-const CLK_TCK = 100;
-
 export function readProcUsage(pid: number): ProcessUsage {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may contain spaces) start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
-  return { cpuSeconds: (utime + stime) / CLK_TCK, rssBytes: kb("VmRSS"), peakRssBytes: kb("VmHWM") };
+  return { cpuSeconds: readProcStat(pid)?.cpuSeconds ?? 0, rssBytes: readProcStatusBytes(pid, "VmRSS"), peakRssBytes: readProcStatusBytes(pid, "VmHWM") };
 }
 
 export async function startChatServerProcess(env: Record<string, string>, startTimeoutMs = 30_000): Promise<ChatServerProcess> {
