@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { ensureSystemTools, SYSTEM_TOOLS } from "../scripts/lib/system-packages.ts";
+import { ensureSystemTools, SYSTEM_TOOLS } from "../stack/runner/system-packages.ts";
 import { alertFiles, RULE_GROUPS, RULES_DIR, TESTS_DIR } from "./index.ts";
 
 const PROMTOOL = SYSTEM_TOOLS.promtool.binary;

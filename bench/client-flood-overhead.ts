@@ -40,7 +40,7 @@ import { fileURLToPath } from "node:url";
 import { EVENTS } from "../protocol/index.ts";
 import type { ChatMessage } from "../protocol/index.ts";
 import type { TelemetryStatus } from "../client/telemetry/index.ts";
-import { readProcStat, readProcStatusBytes } from "../scripts/lib/proc.ts";
+import { readProcStat, readProcStatusBytes } from "../testkit/proc.ts";
 import { MB, median, round } from "./lib-stats.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -16,9 +16,9 @@ import type { Manifest } from "../build/manifest.ts";
 import { GENERATED_DIR } from "../build/manifest.ts";
 import type { PrometheusRule, PrometheusRuleFile } from "../alerts/render/prometheus.ts";
 import { CLIENT_SERVICE, LABELS, METRICS } from "../catalog/index.ts";
-import { alertmanagerAlerts, BackendError, type StackEndpoints } from "../scripts/lib/backends.ts";
-import { waitFor } from "../scripts/lib/stack-wait.ts";
-import { REPO_ROOT } from "../scripts/lib/tools.ts";
+import { alertmanagerAlerts, BackendError, type StackEndpoints } from "../stack/clients/backends.ts";
+import { waitFor } from "../stack/runner/stack-wait.ts";
+import { REPO_ROOT } from "../stack/runner/tools.ts";
 
 export const PROVOKED_ALERT = "ClientApiErrorRateHigh";
 const PROBE_NAMESPACE = "e2e-alert-probe";

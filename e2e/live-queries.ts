@@ -15,8 +15,8 @@ import {
   promQueryRange,
   tempoSearch,
   type StackEndpoints,
-} from "../scripts/lib/backends.ts";
-import { REPO_ROOT } from "../scripts/lib/tools.ts";
+} from "../stack/clients/backends.ts";
+import { REPO_ROOT } from "../stack/runner/tools.ts";
 
 export interface LiveQuery {
   /** "dashboard <uid> › panel <id> "<title>" › <ref>" or "saved query <id>". */

@@ -3,8 +3,8 @@
 // rated poor), stamped within the session so the log panels and saved queries see them. This is
 // the only path vital records take into Loki (the client reports vitals as metrics).
 import { LOG_EVENTS } from "../catalog/index.ts";
-import { importIdOf, parseJsonlLogs, toPushBatches } from "../scripts/lib/jsonl-logs.ts";
-import { pushToLoki } from "../scripts/lib/loki-push.ts";
+import { importIdOf, parseJsonlLogs, toPushBatches } from "../stack/logs-import/jsonl-logs.ts";
+import { pushToLoki } from "../stack/logs-import/loki-push.ts";
 
 export function seedJsonl(now: number): string {
   const at = (s: number) => new Date(now - s * 1000).toISOString();

@@ -35,7 +35,7 @@ export function setup(): void {
   if (res.status !== 200) fail(`collector ${cfg.otlpUrl}/v1/traces answered ${res.status}: is the stack up?`);
 }
 
-/** Fills the payload placeholders (see scripts/lib/loadtest/gateway-payloads.ts). */
+/** Fills the payload placeholders (see loadtest/runner/gateway-payloads.ts). */
 function fill(body: string, i: number): string {
   const iter = i.toString(16).padStart(16, "0");
   const nowNs = `${Date.now()}000000`;

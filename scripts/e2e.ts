@@ -13,8 +13,8 @@ import { parseArgs } from "node:util";
 import { checkRulesLoaded, provokeAlert } from "../e2e/alert-fire.ts";
 import { allLiveQueries, readManifest, verifyLiveQueries, type QueryOutcome } from "../e2e/live-queries.ts";
 import { runE2eSession, type E2eSession } from "../e2e/session.ts";
-import { liveStackState } from "./lib/backends.ts";
-import { REPO_ROOT } from "./lib/tools.ts";
+import { liveStackState } from "../stack/clients/backends.ts";
+import { REPO_ROOT } from "../stack/runner/tools.ts";
 
 /** How long queries may keep coming back empty after the session (batching, remote write, Tempo flush). */
 const SETTLE_MS = 120_000;

@@ -9,11 +9,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROFILE_SHAPES, profileOf } from "../loadtest/lib/profiles.ts";
-import { liveStack } from "./lib/backends.ts";
-import { runGatewayCapacity, type GatewayReport } from "./lib/loadtest/gateway.ts";
-import { BUDGET, runOverhead, type OverheadReport } from "./lib/loadtest/overhead.ts";
-import { runValidation, type ValidationReport } from "./lib/loadtest/validation.ts";
-import { REPO_ROOT } from "./lib/tools.ts";
+import { liveStack } from "../stack/clients/backends.ts";
+import { runGatewayCapacity, type GatewayReport } from "../loadtest/runner/gateway.ts";
+import { BUDGET, runOverhead, type OverheadReport } from "../loadtest/runner/overhead.ts";
+import { runValidation, type ValidationReport } from "../loadtest/runner/validation.ts";
+import { REPO_ROOT } from "../stack/runner/tools.ts";
 
 const PARTS = ["validation", "gateway", "overhead"] as const;
 type Part = (typeof PARTS)[number];

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_SERVICE, LOG_EVENTS } from "../catalog/index.ts";
 import { logStream } from "../queries/logql.ts";
-import { lokiQueryRange } from "./lib/backends.ts";
-import { DEFAULT_PORTS, renderStackConfigs } from "./lib/stack-config.ts";
-import { freePort, waitFor, waitForHttp } from "./lib/stack-wait.ts";
-import { ensureLoki, REPO_ROOT } from "./lib/tools.ts";
+import { lokiQueryRange } from "../stack/clients/backends.ts";
+import { DEFAULT_PORTS, renderStackConfigs } from "../stack/runner/stack-config.ts";
+import { freePort, waitFor, waitForHttp } from "../stack/runner/stack-wait.ts";
+import { ensureLoki, REPO_ROOT } from "../stack/runner/tools.ts";
 
 let loki: ChildProcess | undefined;
 let lokiUrl = "";

@@ -5,8 +5,8 @@
 // skipped; exit 1 only when Loki refused something or the file had nothing to import.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { IMPORT_LABEL, importIdOf, parseJsonlLogs, toPushBatches } from "./lib/jsonl-logs.ts";
-import { pushToLoki } from "./lib/loki-push.ts";
+import { IMPORT_LABEL, importIdOf, parseJsonlLogs, toPushBatches } from "../stack/logs-import/jsonl-logs.ts";
+import { pushToLoki } from "../stack/logs-import/loki-push.ts";
 
 const DEFAULT_LOKI = process.env.LOKI_URL ?? "http://127.0.0.1:3100";
 const MAX_LISTED = 50;

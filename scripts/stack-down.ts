@@ -1,5 +1,5 @@
 // `npm run stack:down`: stops exactly the processes `stack:up` recorded in its state file.
-import { DEFAULT_STATE_DIR, stopStack } from "./lib/stack-run.ts";
+import { DEFAULT_STATE_DIR, stopStack } from "../stack/runner/stack-run.ts";
 
 const stateDir = process.env["BEACON_STACK_STATE"] ?? DEFAULT_STATE_DIR;
 const stopped = await stopStack(stateDir, (line) => console.log(`  ${line}`));

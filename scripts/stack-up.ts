@@ -1,7 +1,7 @@
 // `npm run stack:up`: builds what is missing (once, cached outside the repo), starts the native
 // local stack on loopback, waits until every part is ready and prints where each listens.
 // BEACON_STACK_PORTS=auto picks free ports (e.g. beside a stack already on the standard ones).
-import { describeStack, startStack } from "./lib/stack-run.ts";
+import { describeStack, startStack } from "../stack/runner/stack-run.ts";
 
 const portsEnv = process.env["BEACON_STACK_PORTS"];
 try {

@@ -4,7 +4,7 @@
 import { $ } from "zx";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { ensureSystemTools, SYSTEM_TOOLS } from "./lib/system-packages.ts";
+import { ensureSystemTools, SYSTEM_TOOLS } from "../stack/runner/system-packages.ts";
 
 $.verbose = true;
 const timings: [string, number][] = [];
@@ -18,7 +18,7 @@ async function step(name: string, run: () => Promise<unknown> | unknown): Promis
 await step("setup: Debian tools (promtool, Prometheus, Alertmanager, Chromium)", () =>
   ensureSystemTools(SYSTEM_TOOLS.promtool, SYSTEM_TOOLS.prometheus, SYSTEM_TOOLS.alertmanager, SYSTEM_TOOLS.chromium),
 );
-await step("setup: collector, Tempo, Loki and k6 builds (cached in ~/.cache/beacon)", () => $`node scripts/lib/tools.ts all`);
+await step("setup: collector, Tempo, Loki and k6 builds (cached in ~/.cache/beacon)", () => $`node stack/runner/tools.ts all`);
 await step("typecheck", () => $`tsc -p tsconfig.json`);
 await step("generated content is up to date (build --check)", () => $`node scripts/build.ts --check`);
 await step("lint", () => $`node scripts/lint.ts`);

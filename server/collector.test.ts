@@ -10,7 +10,7 @@ import { startTestCollector } from "../testkit/collector.ts";
 import type { TestCollector } from "../testkit/collector.ts";
 import { startFixtureSite } from "./testing/fixture-site.ts";
 import type { FixtureSite } from "./testing/fixture-site.ts";
-import { startChatServerProcess as startServerProcess } from "../scripts/lib/chat-server-process.ts";
+import { startChatServerProcess as startServerProcess } from "../testkit/chat-server-process.ts";
 import { api } from "./testing/test-server.ts";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

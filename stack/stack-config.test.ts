@@ -15,9 +15,9 @@ import {
   renderStackConfigs,
   renderTemplate,
   type ConfigFile,
-} from "../scripts/lib/stack-config.ts";
-import { ensureSystemTools, SYSTEM_TOOLS } from "../scripts/lib/system-packages.ts";
-import { ensureCollector, ensureLoki, ensureTempo } from "../scripts/lib/tools.ts";
+} from "./runner/stack-config.ts";
+import { ensureSystemTools, SYSTEM_TOOLS } from "./runner/system-packages.ts";
+import { ensureCollector, ensureLoki, ensureTempo } from "./runner/tools.ts";
 
 const run = promisify(execFile);
 
@@ -32,7 +32,7 @@ describe("stack config templates", () => {
     }
   });
 
-  it("match the committed docker-compose rendering (run `node scripts/lib/stack-config.ts --write-docker`)", () => {
+  it("match the committed docker-compose rendering (run `node stack/runner/stack-config.ts --write-docker`)", () => {
     for (const file of CONFIG_FILES) {
       expect(readFileSync(join(DOCKER_CONFIG_DIR, file), "utf8"), `stack/docker/${file}`).toBe(docker[file]);
     }

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prometheusNames } from "../catalog/index.ts";
-import { startStack, stopStack, type StackState } from "../scripts/lib/stack-run.ts";
-import { waitFor } from "../scripts/lib/stack-wait.ts";
-import { ensureCollector, ensureLoki, ensureTempo } from "../scripts/lib/tools.ts";
+import { startStack, stopStack, type StackState } from "./runner/stack-run.ts";
+import { waitFor } from "./runner/stack-wait.ts";
+import { ensureCollector, ensureLoki, ensureTempo } from "./runner/tools.ts";
 
 const SERVICE = "beacon-stack-test";
 const RUN = randomBytes(4).toString("hex");
@@ -54,7 +54,7 @@ describe("native local stack", () => {
   let rulesDir: string;
 
   beforeAll(async () => {
-    // Cold builds take minutes; CI prebuilds them with `node scripts/lib/tools.ts all`.
+    // Cold builds take minutes; CI prebuilds them with `node stack/runner/tools.ts all`.
     await ensureCollector();
     await ensureTempo();
     await ensureLoki();

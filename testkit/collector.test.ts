@@ -1,7 +1,7 @@
 // Proves the test collector end to end: real OTLP/HTTP requests into the real collector binary,
 // read back through its file exporter and flattened.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureCollector } from "../scripts/lib/tools.ts";
+import { ensureCollector } from "../stack/runner/tools.ts";
 import { startTestCollector, type TestCollector } from "./collector.ts";
 
 const TRACE_ID = "5b8efff798038103d269b633813fc60c";

@@ -1,4 +1,4 @@
-// A real OpenTelemetry Collector for tests: the Beacon distribution (scripts/lib/tools.ts) with an
+// A real OpenTelemetry Collector for tests: the Beacon distribution (stack/runner/tools.ts) with an
 // OTLP/HTTP receiver on a free loopback port and one file exporter (OTLP/JSON lines) per signal.
 // In front of it sits a small pass-through HTTP proxy that counts every request exactly (for
 // "zero bytes when telemetry is off" and "< 10 KB per flush") and can answer with an error
@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureCollector } from "../scripts/lib/tools.ts";
+import { ensureCollector } from "../stack/runner/tools.ts";
 import {
   flattenLogs,
   flattenMetrics,

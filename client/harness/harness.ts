@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { SYSTEM_TOOLS, ensureSystemTools } from "../../scripts/lib/system-packages.ts";
+import { SYSTEM_TOOLS, ensureSystemTools } from "../../stack/runner/system-packages.ts";
 import type { TelemetryConfig, TelemetryDeps } from "../telemetry/index.ts";
 import { InProcessIpcMain } from "../main/in-process-ipc.ts";
 import { startMainApp, type MainApp } from "../main/main-app.ts";

@@ -3,12 +3,12 @@
 // production sampling ratio of 10 %). Per run: k6's P95/P99 latency, the server's CPU seconds
 // and its RSS sampled from /proc every 250 ms. Seed 002's budget: < 5 ms per request and
 // < 10 MB of memory; the figures are reported against it, not asserted (2 shared cores).
-import { SEED_CHATROOMS } from "../../../server/seed.ts";
-import type { OverheadShape } from "../../../loadtest/lib/profiles.ts";
-import type { OverheadConfig } from "../../../loadtest/lib/run-configs.ts";
-import type { StackEndpoints } from "../backends.ts";
-import { startChatServerProcess, type ProcessUsage } from "../chat-server-process.ts";
-import { count, runK6 } from "../k6.ts";
+import { SEED_CHATROOMS } from "../../server/seed.ts";
+import type { OverheadShape } from "../lib/profiles.ts";
+import type { OverheadConfig } from "../lib/run-configs.ts";
+import type { StackEndpoints } from "../../stack/clients/backends.ts";
+import { startChatServerProcess, type ProcessUsage } from "../../testkit/chat-server-process.ts";
+import { count, runK6 } from "./k6.ts";
 
 export const BUDGET = { latencyMs: 5, memoryMb: 10 } as const;
 const SAMPLE_MS = 250;

@@ -2,7 +2,7 @@
 // (/api/v1/query, /api/v1/query_range), Loki (/loki/api/v1/query_range), Tempo (/api/search,
 // /api/traces/<id>) and Alertmanager (/api/v2/alerts). Every error names the backend, the
 // query and what came back.
-import { DEFAULT_STATE_DIR, readStackState, type StackEndpoints, type StackState } from "./stack-run.ts";
+import { DEFAULT_STATE_DIR, readStackState, type StackEndpoints, type StackState } from "../runner/stack-run.ts";
 
 export type { StackEndpoints, StackState };
 

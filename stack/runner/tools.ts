@@ -3,7 +3,7 @@
 //   ${BEACON_CACHE:-$HOME/.cache/beacon}/<tool>-<version>/bin/<tool>
 // Safe to call concurrently from parallel test files: one process builds under an atomic mkdir
 // lock into a temp dir and renames it into place; the others wait for the result.
-// CLI: `node scripts/lib/tools.ts [collector|tempo|loki|k6|all]...` prebuilds (CI does this before
+// CLI: `node stack/runner/tools.ts [collector|tempo|loki|k6|all]...` prebuilds (CI does this before
 // vitest, whose hook timeouts are far shorter than a cold build).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";

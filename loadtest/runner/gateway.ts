@@ -5,11 +5,11 @@
 // sent, refused = 0, exporter sent = accepted, send failed = 0). Stepping stops at the first
 // step with loss: that is where the gateway starts to refuse on this machine.
 import { randomBytes } from "node:crypto";
-import type { GatewayShape } from "../../../loadtest/lib/profiles.ts";
-import type { GatewayConfig } from "../../../loadtest/lib/run-configs.ts";
-import { sumExposition, type StackEndpoints } from "../backends.ts";
-import { count, runK6 } from "../k6.ts";
-import { waitFor } from "../stack-wait.ts";
+import type { GatewayShape } from "../lib/profiles.ts";
+import type { GatewayConfig } from "../lib/run-configs.ts";
+import { sumExposition, type StackEndpoints } from "../../stack/clients/backends.ts";
+import { count, runK6 } from "./k6.ts";
+import { waitFor } from "../../stack/runner/stack-wait.ts";
 import { gatewayPayloads } from "./gateway-payloads.ts";
 
 type Signal = "traces" | "metrics" | "logs";

@@ -8,18 +8,18 @@
 //   Loki        access log records per status = k6's requests per status
 //   Tempo       every trace k6 sent with a sampled traceparent is found by id
 import { randomBytes } from "node:crypto";
-import { LABELS, LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../../catalog/index.ts";
-import type { ValidationShape } from "../../../loadtest/lib/profiles.ts";
-import type { PlannedRequest, ValidationConfig } from "../../../loadtest/lib/run-configs.ts";
-import { isSampled, traceIdOf } from "../../../loadtest/lib/trace-ids.ts";
-import { chatroomChannel, EVENTS, WS_PATH } from "../../../protocol/index.ts";
-import { countOverTime, logStream } from "../../../queries/logql.ts";
-import { sel } from "../../../queries/promql.ts";
-import { SEED_CHATROOMS } from "../../../server/seed.ts";
-import { lokiQuery, promQuery, tempoHasTrace, type StackEndpoints } from "../backends.ts";
-import { startChatServerProcess } from "../chat-server-process.ts";
-import { count, runK6, type K6Summary } from "../k6.ts";
-import { waitFor } from "../stack-wait.ts";
+import { LABELS, LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
+import type { ValidationShape } from "../lib/profiles.ts";
+import type { PlannedRequest, ValidationConfig } from "../lib/run-configs.ts";
+import { isSampled, traceIdOf } from "../lib/trace-ids.ts";
+import { chatroomChannel, EVENTS, WS_PATH } from "../../protocol/index.ts";
+import { countOverTime, logStream } from "../../queries/logql.ts";
+import { sel } from "../../queries/promql.ts";
+import { SEED_CHATROOMS } from "../../server/seed.ts";
+import { lokiQuery, promQuery, tempoHasTrace, type StackEndpoints } from "../../stack/clients/backends.ts";
+import { startChatServerProcess } from "../../testkit/chat-server-process.ts";
+import { count, runK6, type K6Summary } from "./k6.ts";
+import { waitFor } from "../../stack/runner/stack-wait.ts";
 
 /** Route templates k6 calls; `satisfies` checks them against the catalog's label values. */
 const ROUTES = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ALL_LOG_EVENTS, ALL_METRICS, ALL_SPAN_FAMILIES, CLIENT_SERVICE } from "../../../catalog/index.ts";
-import { traceIdOf, traceparent } from "../../../loadtest/lib/trace-ids.ts";
+import { ALL_LOG_EVENTS, ALL_METRICS, ALL_SPAN_FAMILIES, CLIENT_SERVICE } from "../../catalog/index.ts";
+import { traceIdOf, traceparent } from "../lib/trace-ids.ts";
 import { gatewayPayloads, ITER, ITER14, LOADTEST_METRIC_PREFIX, LOADTEST_SERVICE, NOW_NS, RUN } from "./gateway-payloads.ts";
 
 const clientOnly = <T extends { emittedBy: readonly string[] }>(xs: readonly T[]) => xs.filter((x) => x.emittedBy.some((e) => e !== "server"));

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { readProcStat, readProcStatusBytes } from "./proc.ts";
-import { REPO_ROOT } from "./tools.ts";
+import { REPO_ROOT } from "../stack/runner/tools.ts";
 
 export interface ChatServerProcess {
   readonly url: string;

@@ -2,7 +2,7 @@
 //  - native: everything on 127.0.0.1, ports from a StackPorts layout, data under a temp dir;
 //  - docker: docker-compose service names and the images' standard ports and paths, committed
 //    under stack/docker/ (compose cannot run a renderer) and drift-checked by stack/stack-config.test.ts.
-// CLI: `node scripts/lib/stack-config.ts --write-docker` rewrites stack/docker/.
+// CLI: `node stack/runner/stack-config.ts --write-docker` rewrites stack/docker/.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -118,7 +118,7 @@ export function renderStackConfigs(target: RenderTarget): Record<ConfigFile, str
   const out = {} as Record<ConfigFile, string>;
   for (const file of CONFIG_FILES) {
     const text = readFileSync(join(CONFIG_DIR, file), "utf8");
-    const header = target.kind === "docker" ? `# GENERATED from stack/config/${file} by scripts/lib/stack-config.ts --write-docker; do not edit.\n` : "";
+    const header = target.kind === "docker" ? `# GENERATED from stack/config/${file} by stack/runner/stack-config.ts --write-docker; do not edit.\n` : "";
     out[file] = header + renderTemplate(file, text, vars);
   }
   return out;
@@ -135,7 +135,7 @@ export function writeDockerConfigs(): string[] {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (!process.argv.includes("--write-docker")) {
-    console.error("usage: node scripts/lib/stack-config.ts --write-docker");
+    console.error("usage: node stack/runner/stack-config.ts --write-docker");
     process.exit(2);
   }
   for (const f of writeDockerConfigs()) console.log(`wrote ${f}`);

@@ -8,8 +8,8 @@
 //
 // Names are kept apart from real data so load never lights up a dashboard: metrics carry a
 // `loadtest_` prefix, spans and logs the service LOADTEST_SERVICE.
-import { ALL_LOG_EVENTS, ALL_METRICS, ALL_SPAN_FAMILIES, CLIENT_SERVICE, LOG_TYPE_ATTRIBUTE, type BoundedLabel, type Emitter, type SpanAttributeDecl } from "../../../catalog/index.ts";
-import type { GatewayConfig } from "../../../loadtest/lib/run-configs.ts";
+import { ALL_LOG_EVENTS, ALL_METRICS, ALL_SPAN_FAMILIES, CLIENT_SERVICE, LOG_TYPE_ATTRIBUTE, type BoundedLabel, type Emitter, type SpanAttributeDecl } from "../../catalog/index.ts";
+import type { GatewayConfig } from "../lib/run-configs.ts";
 
 export const RUN = "__RUN__";
 export const ITER = "__ITER__";

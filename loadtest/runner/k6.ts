@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ensureK6, REPO_ROOT } from "./tools.ts";
+import { ensureK6, REPO_ROOT } from "../../stack/runner/tools.ts";
 
 export interface K6Metric {
   readonly type: "counter" | "gauge" | "rate" | "trend";
