@@ -1,7 +1,8 @@
 // Runs EVERY dashboard panel query (generated/manifest.json) and EVERY saved query
-// (SAVED_QUERIES) against the live backends, with template variables filled in the way
-// Grafana would for "All" and a 1-hour dashboard, and reports each that returns no data,
-// naming dashboard, panel and query.
+// (SAVED_QUERIES), with template variables filled in the way Grafana would for "All" and a
+// 1-hour dashboard, and reports each that returns no data, naming dashboard, panel and query.
+// PromQL is executed live on Prometheus; LogQL and TraceQL are evaluated on the traces and logs
+// the gateway really received (no Loki or Tempo runs here; see queries/evaluate/).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { QueryLanguage } from "../build/content-types.ts";
@@ -25,6 +26,13 @@ export interface LiveQuery {
   /** As written in the generated content (with template variables). */
   readonly expr: string;
 }
+
+/** How a query of each language is proven. */
+export const PROOF_OF: Readonly<Record<QueryLanguage, string>> = {
+  promql: "executed live on Prometheus",
+  logql: "evaluated on the logs the gateway captured (Loki's OTLP mapping modelled)",
+  traceql: "evaluated on the spans the gateway captured (Tempo's attribute scopes modelled)",
+};
 
 export interface QueryOutcome extends LiveQuery {
   readonly executed: string;
@@ -64,11 +72,11 @@ async function runOne(stack: StackEndpoints, q: LiveQuery, startMs: number, endM
         return { ...q, executed, ok: promHasData(r), detail: `${r.length} series` };
       }
       case "logql": {
-        const r = await lokiQueryRange(stack.loki, executed, startMs, endMs, 100);
+        const r = await lokiQueryRange(stack, executed, startMs, endMs, 100);
         return { ...q, executed, ok: lokiHasData(r), detail: `${r.result.length} ${r.resultType}` };
       }
       case "traceql": {
-        const r = await tempoSearch(stack.tempo, executed, startMs, endMs, 5);
+        const r = await tempoSearch(stack, executed, startMs, endMs, 5);
         return { ...q, executed, ok: r.traces.length > 0, detail: `${r.traces.length} traces` };
       }
     }

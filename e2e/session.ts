@@ -185,7 +185,7 @@ export async function runE2eSession(stack: StackEndpoints, log: (line: string) =
       250,
     ).catch(() => log("client had not reconnected every room within 30 s (continuing)"));
 
-    const imported = await importSeedLogs(stack.loki);
+    const imported = await importSeedLogs(stack.lokiPush);
     log(`seed 001 JSONL: ${imported} log entries imported into Loki`);
     // Let a few export intervals pass with the client still running (gauges, process metrics).
     await new Promise((r) => setTimeout(r, 5_000));

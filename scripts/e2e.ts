@@ -1,8 +1,9 @@
 // `npm run e2e` (with `npm run stack:up` running and `npm run build` done): the live proof.
 //  1. a scripted session: chat server + client harness (main in Node, renderer in Chromium),
 //     both exporting to the stack's gateway (e2e/session.ts);
-//  2. EVERY dashboard panel query and EVERY saved query, template variables filled in, against
-//     Prometheus, Loki and Tempo; any that returns no data fails, named (e2e/live-queries.ts);
+//  2. EVERY dashboard panel query and EVERY saved query, template variables filled in: PromQL
+//     executed on Prometheus, LogQL and TraceQL evaluated on the traces and logs the gateway
+//     captured; any that returns no data fails, named (e2e/live-queries.ts);
 //  3. every generated alert loaded in Prometheus; one alert provoked until Alertmanager shows
 //     it firing (e2e/alert-fire.ts).
 // Flags: --skip-session (query what is already there), --skip-alert.
@@ -11,12 +12,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { checkRulesLoaded, provokeAlert } from "../e2e/alert-fire.ts";
-import { allLiveQueries, readManifest, verifyLiveQueries, type QueryOutcome } from "../e2e/live-queries.ts";
+import { allLiveQueries, PROOF_OF, readManifest, verifyLiveQueries, type QueryOutcome } from "../e2e/live-queries.ts";
+import type { QueryLanguage } from "../build/content-types.ts";
 import { runE2eSession, type E2eSession } from "../e2e/session.ts";
 import { liveStackState } from "../stack/clients/backends.ts";
 import { REPO_ROOT } from "../stack/runner/tools.ts";
 
-/** How long queries may keep coming back empty after the session (batching, remote write, Tempo flush). */
+/** How long queries may keep coming back empty after the session (batching, remote write, file flush). */
 const SETTLE_MS = 120_000;
 const RETRY_EVERY_MS = 10_000;
 /** With --skip-session, how far back the queries look. */
@@ -55,6 +57,13 @@ const verifiedPanels = outcomes.filter((o) => o.ok && o.where.startsWith("dashbo
 const verifiedSaved = outcomes.filter((o) => o.ok && o.where.startsWith("saved query ")).length;
 for (const f of failed) console.error(`NO DATA  ${f.where}\n         ${f.language}: ${f.executed}\n         (${f.detail})`);
 log(`verified live: ${verifiedPanels}/${panelQueries} panel queries, ${verifiedSaved}/${queries.length - panelQueries} saved queries`);
+const byLanguage = Object.fromEntries(
+  (Object.keys(PROOF_OF) as QueryLanguage[]).map((language) => {
+    const of = outcomes.filter((o) => o.language === language);
+    return [language, { proof: PROOF_OF[language], total: of.length, verified: of.filter((o) => o.ok).length }];
+  }),
+);
+for (const [language, p] of Object.entries(byLanguage)) log(`  ${language.padEnd(8)} ${p.verified}/${p.total} ${p.proof}`);
 
 const problems = failed.map((f) => `no data: ${f.where}`);
 let alert: Awaited<ReturnType<typeof provokeAlert>> | undefined;
@@ -76,7 +85,7 @@ await writeFile(
     {
       at: new Date().toISOString(),
       session: session ? { ...session, pageErrors: session.pageErrors.length } : null,
-      queries: { panel: { total: panelQueries, verified: verifiedPanels }, saved: { total: queries.length - panelQueries, verified: verifiedSaved } },
+      queries: { panel: { total: panelQueries, verified: verifiedPanels }, saved: { total: queries.length - panelQueries, verified: verifiedSaved }, byLanguage },
       failed: failed.map((f) => ({ where: f.where, language: f.language, query: f.executed, detail: f.detail })),
       rules,
       alert,
@@ -89,4 +98,4 @@ if (problems.length > 0) {
   console.error(`\ne2e FAILED (${problems.length}):\n  - ${problems.join("\n  - ")}`);
   process.exit(1);
 }
-log("e2e passed: every panel and saved query returned live data; the provoked alert fired");
+log("e2e passed: every panel and saved query returned data (PromQL live, LogQL and TraceQL on captured telemetry); the provoked alert fired");

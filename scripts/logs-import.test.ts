@@ -1,8 +1,9 @@
-// `npm run logs:import` end to end against a real Loki (the stack's binary and rendered
-// config, on free loopback ports): seed 001 lines days old, a client export line, and
-// malformed lines. The CLI must report the malformed ones by line number, import the rest with
-// their original timestamps, and Loki must answer the dashboards' LogQL with them.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// `npm run logs:import` end to end against a receiver of Loki's push API on a free loopback port
+// (the native stack's capture receiver; Loki itself is AGPL and not run here): seed 001 lines
+// hours old, a client export line, and malformed lines. The CLI must report the malformed ones by
+// line number and push the rest with their original timestamps and labels; what arrived must
+// answer the dashboards' LogQL, evaluated as Loki would.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,33 +11,28 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_SERVICE, LOG_EVENTS } from "../catalog/index.ts";
 import { logStream } from "../queries/logql.ts";
 import { lokiQueryRange } from "../stack/clients/backends.ts";
-import { DEFAULT_PORTS, renderStackConfigs } from "../stack/runner/stack-config.ts";
-import { freePort, waitFor, waitForHttp } from "../stack/runner/stack-wait.ts";
-import { ensureLoki, REPO_ROOT } from "../stack/runner/tools.ts";
+import { captureReader } from "../stack/capture/capture-reader.ts";
+import { startLokiPushReceiver, type LokiPushReceiver } from "../stack/capture/loki-push-receiver.ts";
+import type { StackEndpoints } from "../stack/runner/stack-run.ts";
+import { REPO_ROOT } from "../stack/runner/tools.ts";
 
-let loki: ChildProcess | undefined;
-let lokiUrl = "";
+let receiver: LokiPushReceiver | undefined;
 let dir = "";
+/** Only the capture folder matters to the LogQL functions. */
+let stack: StackEndpoints;
 
 beforeAll(async () => {
-  const binary = await ensureLoki();
   dir = mkdtempSync(join(tmpdir(), "beacon-logs-import-"));
-  const ports = { ...DEFAULT_PORTS, lokiHttp: await freePort(), lokiGrpc: await freePort() };
-  const config = join(dir, "loki.yaml");
-  writeFileSync(config, renderStackConfigs({ kind: "native", ports, dataDir: dir })["loki.yaml"]);
-  loki = spawn(binary, [`-config.file=${config}`], { cwd: dir, stdio: "ignore" });
-  lokiUrl = `http://127.0.0.1:${ports.lokiHttp}`;
-  await waitForHttp(`${lokiUrl}/ready`, 90_000);
+  receiver = await startLokiPushReceiver({ host: "127.0.0.1", port: 0, outFile: join(dir, "loki-push.jsonl") });
+  stack = { captureDir: dir, lokiPush: receiver.url } as StackEndpoints;
 });
 
-afterAll(() => {
-  loki?.kill("SIGTERM");
+afterAll(async () => {
+  await receiver?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-// Two hours ago, older than the hour Loki accepts behind a live stream: offline logs arrive late.
-// (Entries older than about a day are accepted too, but the single-binary Loki answers queries
-// for them only once their chunks are flushed to the store.)
+// Two hours ago: offline logs arrive late, and keep their own timestamps.
 const T0 = Date.now() - 2 * 3600_000;
 const iso = (offsetS: number) => new Date(T0 + offsetS * 1000).toISOString();
 
@@ -59,7 +55,7 @@ describe("npm run logs:import", () => {
   it("imports good lines with their timestamps and reports malformed ones by number", async () => {
     const file = join(dir, "telemetry.jsonl");
     writeFileSync(file, `${LINES.join("\n")}\n`);
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, "scripts", "logs-import.ts"), file, "--loki", lokiUrl], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "scripts", "logs-import.ts"), file, "--loki", stack.lokiPush], { encoding: "utf8" });
     expect(r.stderr).toContain(`${file}:2: skipped, not JSON`);
     expect(r.stderr).toContain(`${file}:4: skipped, field \`type\` is "nonsense"`);
     expect(r.stdout).toContain("6 lines, 3 log entries imported (services: kicktalk), 2 malformed, 1 without logs, 0 refused by Loki; stream label import_id=");
@@ -67,17 +63,12 @@ describe("npm run logs:import", () => {
 
     const range = [T0 - 60_000, T0 + 60_000] as const;
     const poorVitals = logStream(CLIENT_SERVICE, { type: LOG_EVENTS.vital, filters: [{ field: "rating", value: "poor" }] });
-    const streams = await waitFor(
-      () => lokiQueryRange(lokiUrl, poorVitals, ...range),
-      (res) => res.result.length > 0,
-      30_000,
-      500,
-    );
-    const values = streams.result.flatMap((s) => s.values ?? []);
+    const streams = await lokiQueryRange(stack, poorVitals, ...range);
+    const values = (streams.result as { values?: [string, string][] }[]).flatMap((s) => s.values ?? []);
     expect(values).toEqual([[`${T0}000000`, "vital"]]);
 
-    const all = await lokiQueryRange(lokiUrl, `{service_name="${CLIENT_SERVICE}"}`, ...range);
-    const lines = all.result.flatMap((s) => (s.values ?? []).map(([ts, line]) => [ts, line]));
+    const all = await lokiQueryRange(stack, `{service_name="${CLIENT_SERVICE}"}`, ...range);
+    const lines = (all.result as { values?: [string, string][] }[]).flatMap((s) => (s.values ?? []).map(([ts, line]) => [ts, line]));
     expect(lines.sort()).toEqual(
       [
         [`${T0}000000`, "vital"],
@@ -85,6 +76,28 @@ describe("npm run logs:import", () => {
         [`${T0 + 3000}000000`, "export line"],
       ].sort(),
     );
+    // Exactly what was pushed arrived: one stream label set per import, metadata per entry.
+    const pushed = await captureReader(dir).pushedEntries();
+    expect(pushed).toHaveLength(3);
+    expect(new Set(pushed.map((e) => JSON.stringify(Object.keys(e.labels).sort())))).toEqual(new Set([JSON.stringify(["import_id", "service_name"])]));
+    expect(pushed.find((e) => e.line === "vital")?.metadata).toMatchObject({ log_type: "vital", rating: "poor", vital_name: "LCP" });
+  });
+
+  it("the receiver refuses what Loki refuses, naming the problem", async () => {
+    const push = (body: string, type = "application/json") => fetch(`${stack.lokiPush}/loki/api/v1/push`, { method: "POST", headers: { "content-type": type }, body });
+    const cases: [string, string | undefined, number, string][] = [
+      ["{", undefined, 400, "JSON"],
+      [JSON.stringify({ streams: [{ stream: { "bad-name": "x" }, values: [] }] }), undefined, 400, 'invalid label name "bad-name"'],
+      [JSON.stringify({ streams: [{ stream: { a: "b" }, values: [["12.5", "line"]] }] }), undefined, 400, "timestamp must be epoch nanoseconds"],
+      [JSON.stringify({ streams: [{ stream: { a: "b" }, values: [["1", { not: "a string" }]] }] }), undefined, 400, "line must be a string"],
+      ["x", "application/x-protobuf", 415, "JSON push format only"],
+      ["x".repeat(5 * 1024 * 1024), undefined, 413, "push body over"],
+    ];
+    for (const [body, type, status, message] of cases) {
+      const res = await push(body, type);
+      expect(res.status, message).toBe(status);
+      expect(await res.text()).toContain(message);
+    }
   });
 
   it("exits 1 and says so when Loki is not there", () => {

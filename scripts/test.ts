@@ -1,6 +1,7 @@
 // npm test: everything CI runs, in the order that fails fastest. System tools and cached
 // binaries are installed first, once, so parallel test files never race apt-get or go build.
 // Last, the live proof: the local stack on free ports, the e2e session and the smoke load test.
+// Nothing AGPL is built or fetched (k6, Loki, Tempo, Grafana): licences/ holds the test of that.
 import { $ } from "zx";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -18,7 +19,7 @@ async function step(name: string, run: () => Promise<unknown> | unknown): Promis
 await step("setup: Debian tools (promtool, Prometheus, Alertmanager, Chromium)", () =>
   ensureSystemTools(SYSTEM_TOOLS.promtool, SYSTEM_TOOLS.prometheus, SYSTEM_TOOLS.alertmanager, SYSTEM_TOOLS.chromium),
 );
-await step("setup: collector, Tempo, Loki and k6 builds (cached in ~/.cache/beacon)", () => $`node stack/runner/tools.ts all`);
+await step("setup: collector and vegeta builds (cached in ~/.cache/beacon)", () => $`node stack/runner/tools.ts all`);
 await step("typecheck", () => $`tsc -p tsconfig.json`);
 await step("generated content is up to date (build --check)", () => $`node scripts/build.ts --check`);
 await step("lint", () => $`node scripts/lint.ts`);
@@ -29,7 +30,7 @@ const live = $({ env: { ...process.env, BEACON_STACK_PORTS: "auto", BEACON_STACK
 await step("local stack up", () => live`node scripts/stack-up.ts`);
 try {
   await step("e2e: scripted session, every panel and saved query live, an alert firing", () => live`node scripts/e2e.ts`);
-  await step("k6 smoke: exact validation, gateway capacity, telemetry overhead", () => live`node scripts/loadtest.ts --profile smoke`);
+  await step("load smoke (the k6 profiles, driven by vegeta and ws): exact validation, gateway capacity, telemetry overhead", () => live`node scripts/loadtest.ts --profile smoke`);
 } finally {
   await step("local stack down", () => live`node scripts/stack-down.ts`);
 }

@@ -1,7 +1,8 @@
 // Live proof of the native stack: a private stack on free ports (never the user's 4317/9090...),
-// one metric, span and log sent through the gateway over OTLP/HTTP, then read back from
-// Prometheus, Tempo and Loki by their query APIs; a rule loaded from the rules dir fires in
-// Alertmanager. Metric names come from the catalog's OTLP→Prometheus translation, so this also
+// one metric, span and log sent through the gateway over OTLP/HTTP, then read back: the metric
+// from Prometheus' query API, the span and the log from what the gateway captured, by TraceQL and
+// LogQL evaluated as Tempo and Loki would; a Loki push lands in the capture too; a rule loaded
+// from the rules dir fires in Alertmanager. Metric names come from the catalog's OTLP→Prometheus translation, so this also
 // proves that translation matches the real exporter.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -9,9 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prometheusNames } from "../catalog/index.ts";
+import { pushToLoki } from "./logs-import/loki-push.ts";
+import { capturedLokiEntries, lokiQueryRange, tempoHasTrace, tempoSearch } from "./clients/backends.ts";
 import { startStack, stopStack, type StackState } from "./runner/stack-run.ts";
 import { waitFor } from "./runner/stack-wait.ts";
-import { ensureCollector, ensureLoki, ensureTempo } from "./runner/tools.ts";
+import { ensureCollector } from "./runner/tools.ts";
 
 const SERVICE = "beacon-stack-test";
 const RUN = randomBytes(4).toString("hex");
@@ -56,8 +59,6 @@ describe("native local stack", () => {
   beforeAll(async () => {
     // Cold builds take minutes; CI prebuilds them with `node stack/runner/tools.ts all`.
     await ensureCollector();
-    await ensureTempo();
-    await ensureLoki();
     stateDir = await mkdtemp(join(tmpdir(), "beacon-stack-state-"));
     rulesDir = await mkdtemp(join(tmpdir(), "beacon-stack-rules-"));
     await writeFile(
@@ -74,8 +75,10 @@ describe("native local stack", () => {
   }, 60_000);
 
   it("listens only on loopback, on the ports it reports", () => {
-    for (const url of Object.values(stack.endpoints)) expect(url).toMatch(/^(http:\/\/)?127\.0\.0\.1:\d+$/);
-    expect(stack.services.map((s) => s.name).sort()).toEqual(["alertmanager", "collector", "loki", "prometheus", "tempo"]);
+    const { captureDir, ...urls } = stack.endpoints;
+    for (const url of Object.values(urls)) expect(url).toMatch(/^(http:\/\/)?127\.0\.0\.1:\d+$/);
+    expect(captureDir.startsWith(stack.dataDir)).toBe(true);
+    expect(stack.services.map((s) => s.name).sort()).toEqual(["alertmanager", "collector", "loki-push", "prometheus"]);
   });
 
   it("carries a counter and a histogram from the gateway into Prometheus under the catalog's names", async () => {
@@ -139,7 +142,7 @@ describe("native local stack", () => {
     expect(Object.fromEntries(buckets.data.result.map((r) => [r.metric["le"], r.value[1]]))).toEqual({ "0.1": "1", "1": "3", "+Inf": "3" });
   });
 
-  it("carries a span into Tempo, found by id and by TraceQL search", async () => {
+  it("captures a span as sent, found by id and by TraceQL", async () => {
     await postJson(`${stack.endpoints.otlpHttp}/v1/traces`, {
       resourceSpans: [
         {
@@ -163,59 +166,14 @@ describe("native local stack", () => {
         },
       ],
     });
-    interface TempoTrace {
-      batches?: { scopeSpans?: { spans?: { name: string; spanId: string }[] }[] }[];
-      trace?: { resourceSpans?: { scopeSpans?: { spans?: { name: string; spanId: string }[] }[] }[] };
-    }
-    const trace = await waitFor(() => getJson<TempoTrace>(`${stack.endpoints.tempo}/api/traces/${TRACE_ID}`), () => true, 30_000, 500);
-    const batches = trace.batches ?? trace.trace?.resourceSpans ?? [];
-    const names = batches.flatMap((b) => (b.scopeSpans ?? []).flatMap((s) => (s.spans ?? []).map((sp) => sp.name)));
-    expect(names).toEqual(["stack:probe"]);
-
-    const q = encodeURIComponent(`{ resource.service.name = "${SERVICE}" && span.run = "${RUN}" }`);
-    const search = await waitFor(
-      () => getJson<{ traces?: { traceID: string }[] }>(`${stack.endpoints.tempo}/api/search?q=${q}&start=${Math.floor(Date.now() / 1000) - 600}&end=${Math.floor(Date.now() / 1000) + 60}`),
-      (r) => (r.traces ?? []).length > 0,
-      60_000,
-      1_000,
-    );
-    // Tempo drops leading zeros of trace ids in search results.
-    expect(search.traces?.map((t) => t.traceID.padStart(32, "0"))).toEqual([TRACE_ID]);
+    await waitFor(() => tempoHasTrace(stack.endpoints, TRACE_ID), (found) => found, 30_000, 500);
+    const search = await tempoSearch(stack.endpoints, `{ resource.service.name = "${SERVICE}" && span.run = "${RUN}" }`, Date.now() - 600_000, Date.now() + 60_000);
+    expect(search.traces.map((t) => t.traceID)).toEqual([TRACE_ID]);
+    const none = await tempoSearch(stack.endpoints, `{ resource.service.name = "${SERVICE}" && span.run = "not-${RUN}" }`, Date.now() - 600_000, Date.now() + 60_000);
+    expect(none.traces).toEqual([]);
   });
 
-  it("builds the service graph: a client span calling a server span in another service becomes an edge in Prometheus", async () => {
-    // The generator ignores spans older than 30 s, so these are stamped now.
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const traceId = randomBytes(16).toString("hex");
-    const clientSpanId = randomBytes(8).toString("hex");
-    const span = (kind: number, spanId: string, parentSpanId?: string) => ({
-      traceId,
-      spanId,
-      ...(parentSpanId ? { parentSpanId } : {}),
-      name: "POST /api/probe",
-      kind,
-      startTimeUnixNano: String(now),
-      endTimeUnixNano: String(now + 3_000_000n),
-    });
-    const service = (name: string) => ({ attributes: [{ key: "service.name", value: { stringValue: name } }] });
-    await postJson(`${stack.endpoints.otlpHttp}/v1/traces`, {
-      resourceSpans: [
-        { resource: service(`${SERVICE}-client`), scopeSpans: [{ scope, spans: [span(3, clientSpanId)] }] },
-        { resource: service(SERVICE), scopeSpans: [{ scope, spans: [span(2, randomBytes(8).toString("hex"), clientSpanId)] }] },
-      ],
-    });
-    const query = encodeURIComponent(`traces_service_graph_request_total{client="${SERVICE}-client", server="${SERVICE}"}`);
-    const edge = await waitFor(
-      () => getJson<PromVector>(`${stack.endpoints.prometheus}/api/v1/query?query=${query}`),
-      // A new series is written first as 0 (so rate() sees the step), then with the count.
-      (r) => Number(r.data.result[0]?.value[1] ?? 0) >= 1,
-      60_000,
-      1_000,
-    );
-    expect(Number(edge.data.result[0]?.value[1])).toBe(1);
-  });
-
-  it("carries a log record into Loki with service_name as stream label, install id and trace context as metadata", async () => {
+  it("captures a log record as Loki would store it: service_name a stream label, install id and trace context metadata", async () => {
     await postJson(`${stack.endpoints.otlpHttp}/v1/logs`, {
       resourceLogs: [
         {
@@ -239,25 +197,32 @@ describe("native local stack", () => {
         },
       ],
     });
-    interface LokiStreams {
-      data: { result: { stream: Record<string, string>; values: [string, string][] }[] };
-    }
-    const query = encodeURIComponent(`{service_name="${SERVICE}"} | log_type="error" |= "${RUN}"`);
-    const start = (NOW_NS - 600n * 1_000_000_000n).toString();
-    const end = (NOW_NS + 600n * 1_000_000_000n).toString();
+    const startMs = Date.now() - 600_000;
     const got = await waitFor(
-      () => getJson<LokiStreams>(`${stack.endpoints.loki}/loki/api/v1/query_range?query=${query}&start=${start}&end=${end}`),
-      (r) => r.data.result.length > 0,
+      () => lokiQueryRange(stack.endpoints, `{service_name="${SERVICE}"} | log_type="error" |= "${RUN}"`, startMs, Date.now() + 60_000),
+      (r) => r.result.length > 0,
       30_000,
       500,
     );
-    const [stream] = got.data.result;
+    const [stream] = got.result as { stream: Record<string, string>; values: [string, string][] }[];
     expect(stream?.values.map((v) => v[1])).toEqual([`probe ${RUN}`]);
     expect(stream?.stream).toMatchObject({ service_name: SERVICE, service_instance_id: `run-${RUN}`, trace_id: TRACE_ID, span_id: SPAN_ID, severity_text: "ERROR" });
     // Index labels only: one stream per install would not scale (stack/config/loki.yaml).
-    const labels = await getJson<{ data: string[] }>(`${stack.endpoints.loki}/loki/api/v1/labels?start=${start}&end=${end}`);
-    expect(labels.data).toContain("service_name");
-    expect(labels.data).not.toContain("service_instance_id");
+    const entry = (await capturedLokiEntries(stack.endpoints)).find((e) => e.line === `probe ${RUN}`);
+    expect(Object.keys(entry?.labels ?? {})).toContain("service_name");
+    expect(Object.keys(entry?.labels ?? {})).not.toContain("service_instance_id");
+  });
+
+  it("takes a Loki push (logs:import) and answers LogQL over it", async () => {
+    const tsNs = String(NOW_NS);
+    const outcome = await pushToLoki(stack.endpoints.lokiPush, [
+      { body: { streams: [{ stream: { service_name: SERVICE, import_id: RUN }, values: [[tsNs, `imported ${RUN}`, { log_type: "event" }]] }] }, entries: 1, firstLine: 1, lastLine: 1 },
+    ]);
+    expect(outcome).toEqual({ accepted: 1, failures: [] });
+    const bad = await pushToLoki(stack.endpoints.lokiPush, [{ body: { streams: [{ stream: {}, values: [[tsNs, "x", {}]] }] }, entries: 1, firstLine: 7, lastLine: 7 }]);
+    expect(bad.failures[0]?.error).toMatch(/^HTTP 400: streams\[0\]\.stream must be a non-empty map/);
+    const got = await lokiQueryRange(stack.endpoints, `{service_name="${SERVICE}", import_id="${RUN}"} | log_type="event"`, Date.now() - 600_000, Date.now() + 60_000);
+    expect((got.result as { values: [string, string][] }[]).flatMap((s) => s.values)).toEqual([[tsNs, `imported ${RUN}`]]);
   });
 
   it("loads rules from the rules dir and delivers a firing alert to Alertmanager", async () => {

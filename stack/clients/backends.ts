@@ -1,7 +1,8 @@
-// Thin HTTP clients for the live backends the e2e and the load-test runner query: Prometheus
-// (/api/v1/query, /api/v1/query_range), Loki (/loki/api/v1/query_range), Tempo (/api/search,
-// /api/traces/<id>) and Alertmanager (/api/v2/alerts). Every error names the backend, the
-// query and what came back.
+// Clients of the live stack the e2e and the load-test runner query: Prometheus (/api/v1/query,
+// /api/v1/query_range) and Alertmanager (/api/v2/alerts) over HTTP; LogQL and TraceQL on the
+// captured traces and logs. Every error names the backend, the query and what came back.
+import { evaluateLogqlInstant, evaluateLogqlRange, evaluateTraceql, lokiEntriesFromOtlp, type LogqlResult, type LokiEntry } from "../../queries/evaluate/index.ts";
+import { captureReader } from "../capture/capture-reader.ts";
 import { DEFAULT_STATE_DIR, readStackState, type StackEndpoints, type StackState } from "../runner/stack-run.ts";
 
 export type { StackEndpoints, StackState };
@@ -79,48 +80,47 @@ export function promHasData(series: readonly PromSeries[]): boolean {
   return series.some((s) => (s.values?.length ?? 0) > 0 || s.value !== undefined);
 }
 
-export interface LokiResult {
-  readonly resultType: "streams" | "matrix" | "vector";
-  readonly result: { stream?: Record<string, string>; metric?: Record<string, string>; values?: [string, string][]; value?: [number, string] }[];
+// Loki and Tempo (AGPL) do not run here: their queries are evaluated on the traces and logs the
+// gateway captured (stack/capture/), with Loki's and Tempo's OTLP mapping modelled in
+// queries/evaluate/. Same shapes as their HTTP APIs' answers.
+
+export type LokiResult = LogqlResult;
+
+/** Every log entry Loki would hold: the gateway's OTLP logs (mapped as Loki's OTLP endpoint
+ *  does) and what was pushed through Loki's push API (logs:import). */
+export async function capturedLokiEntries(stack: StackEndpoints): Promise<LokiEntry[]> {
+  const reader = captureReader(stack.captureDir);
+  const pushed = (await reader.pushedEntries()).map((e) => ({ tsNs: BigInt(e.tsNs), labels: { ...e.labels }, metadata: { ...e.metadata }, line: e.line }));
+  return [...lokiEntriesFromOtlp(await reader.logRecords()), ...pushed];
 }
 
-export async function lokiQueryRange(base: string, expr: string, startMs: number, endMs: number, limit = 1000): Promise<LokiResult> {
-  const r = await getJson<{ data: LokiResult }>(
-    "Loki",
-    withParams(base, "/loki/api/v1/query_range", { query: expr, start: `${startMs}000000`, end: `${endMs}000000`, limit, direction: "backward" }),
-  );
-  return r.data;
+/** LogQL over [startMs, endMs], as /loki/api/v1/query_range would answer it. */
+export async function lokiQueryRange(stack: StackEndpoints, expr: string, startMs: number, endMs: number, limit = 1000, stepMs = 15_000): Promise<LokiResult> {
+  return evaluateLogqlRange(expr, await capturedLokiEntries(stack), { startMs, endMs, stepMs, limit });
 }
 
-export async function lokiQuery(base: string, expr: string, timeMs: number): Promise<LokiResult> {
-  const r = await getJson<{ data: LokiResult }>("Loki", withParams(base, "/loki/api/v1/query", { query: expr, time: `${timeMs}000000` }));
-  return r.data;
+/** LogQL at one instant, as /loki/api/v1/query would answer it. */
+export async function lokiQuery(stack: StackEndpoints, expr: string, timeMs: number): Promise<LokiResult> {
+  return evaluateLogqlInstant(expr, await capturedLokiEntries(stack), { timeMs });
 }
 
 export function lokiHasData(r: LokiResult): boolean {
-  return r.result.some((s) => (s.values?.length ?? 0) > 0 || s.value !== undefined);
+  return (r.result as { values?: unknown[]; value?: unknown }[]).some((s) => (s.values?.length ?? 0) > 0 || s.value !== undefined);
 }
 
 export interface TempoSearchResult {
-  readonly traces: { traceID: string; rootServiceName?: string; rootTraceName?: string }[];
+  readonly traces: readonly { traceID: string; rootServiceName?: string; rootTraceName?: string }[];
 }
 
-export async function tempoSearch(base: string, traceql: string, startMs: number, endMs: number, limit = 20): Promise<TempoSearchResult> {
-  const r = await getJson<Partial<TempoSearchResult>>(
-    "Tempo",
-    withParams(base, "/api/search", { q: traceql, start: epochS(startMs), end: epochS(endMs) + 1, limit }),
-  );
-  return { traces: r.traces ?? [] };
+/** TraceQL over [startMs, endMs], as Tempo's /api/search would answer it. */
+export async function tempoSearch(stack: StackEndpoints, traceql: string, startMs: number, endMs: number, limit = 20): Promise<TempoSearchResult> {
+  return evaluateTraceql(traceql, await captureReader(stack.captureDir).spans(), { startMs, endMs, limit });
 }
 
-/** Whether Tempo has the trace (GET /api/traces/<id>: 200 found, 404 not). */
-export async function tempoHasTrace(base: string, traceId: string): Promise<boolean> {
-  const url = new URL(`/api/traces/${traceId}`, base);
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  await res.arrayBuffer();
-  if (res.status === 404) return false;
-  if (!res.ok) throw new BackendError(`Tempo ${url.pathname} answered ${res.status}`);
-  return true;
+/** Whether the gateway received any span of the trace (Tempo: GET /api/traces/<id> is 200). */
+export async function tempoHasTrace(stack: StackEndpoints, traceId: string): Promise<boolean> {
+  const id = traceId.toLowerCase();
+  return (await captureReader(stack.captureDir).spans()).some((s) => s.traceId === id);
 }
 
 export interface AlertmanagerAlert {

@@ -1,5 +1,5 @@
-// Starts and stops the native local stack: collector gateway, Prometheus, Alertmanager, Tempo,
-// Loki, all on loopback. Each runs detached with its log in the state dir; the state file records
+// Starts and stops the native local stack: the collector gateway (which also captures the traces
+// and logs it receives to files), Prometheus and Alertmanager, all on loopback. Each runs detached with its log in the state dir; the state file records
 // exactly what was started (pid + binary) so stopStack() ends only those processes.
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, closeSync, readFileSync } from "node:fs";
@@ -7,15 +7,16 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureSystemTools, SYSTEM_TOOLS } from "./system-packages.ts";
-import { CONFIG_FILES, DEFAULT_PORTS, renderStackConfigs, scratchRulesDir, type StackPorts } from "./stack-config.ts";
+import { captureDir, DEFAULT_PORTS, NATIVE_FILES, renderNativeConfigs, scratchRulesDir, type StackPorts } from "./stack-config.ts";
 import { freePort, portInUse, waitForHttp } from "./stack-wait.ts";
-import { ensureCollector, ensureLoki, ensureTempo, REPO_ROOT } from "./tools.ts";
+import { ensureCollector, REPO_ROOT } from "./tools.ts";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".cache", "stack");
+const LOKI_PUSH_RECEIVER = join(REPO_ROOT, "stack", "capture", "loki-push-receiver.ts");
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 10_000;
 
-export type ServiceName = "tempo" | "loki" | "alertmanager" | "prometheus" | "collector";
+export type ServiceName = "loki-push" | "alertmanager" | "prometheus" | "collector";
 
 export interface ServiceState {
   name: ServiceName;
@@ -31,8 +32,10 @@ export interface StackEndpoints {
   otlpGrpc: string;
   prometheus: string;
   alertmanager: string;
-  tempo: string;
-  loki: string;
+  /** Loki's push API (logs:import), served by the capture receiver. */
+  lokiPush: string;
+  /** Folder of the OTLP/JSON files the gateway writes traces and logs to (stack/clients/capture.ts). */
+  captureDir: string;
   collectorHealth: string;
   collectorMetrics: string;
 }
@@ -58,15 +61,15 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-export function endpointsOf(ports: StackPorts): StackEndpoints {
+export function endpointsOf(ports: StackPorts, dataDir: string): StackEndpoints {
   const url = (p: number) => `http://127.0.0.1:${p}`;
   return {
     otlpHttp: url(ports.collectorHttp),
     otlpGrpc: `127.0.0.1:${ports.collectorGrpc}`,
     prometheus: url(ports.prometheus),
     alertmanager: url(ports.alertmanager),
-    tempo: url(ports.tempoHttp),
-    loki: url(ports.lokiHttp),
+    lokiPush: url(ports.lokiPush),
+    captureDir: captureDir(dataDir),
     collectorHealth: url(ports.collectorHealth),
     collectorMetrics: url(ports.collectorMetrics),
   };
@@ -164,8 +167,6 @@ export async function startStack(opts: StartOptions = {}): Promise<StackState> {
   // Builds run one after another (2 cores); a failure names the tool and its build log.
   log("ensuring tools (first run builds them; minutes)");
   const collector = await ensureCollector();
-  const tempo = await ensureTempo();
-  const loki = await ensureLoki();
   ensureSystemTools(SYSTEM_TOOLS.prometheus, SYSTEM_TOOLS.alertmanager);
 
   mkdirSync(stateDir, { recursive: true });
@@ -175,22 +176,17 @@ export async function startStack(opts: StartOptions = {}): Promise<StackState> {
   mkdirSync(configDir, { recursive: true });
   mkdirSync(logDir, { recursive: true });
   mkdirSync(scratchRulesDir(dataDir), { recursive: true });
-  const rendered = renderStackConfigs({ kind: "native", ports, dataDir, ...(opts.rulesDir ? { rulesDir: opts.rulesDir } : {}) });
-  for (const file of CONFIG_FILES) await writeFile(join(configDir, file), rendered[file]);
+  mkdirSync(captureDir(dataDir), { recursive: true });
+  const rendered = renderNativeConfigs({ ports, dataDir, ...(opts.rulesDir ? { rulesDir: opts.rulesDir } : {}) });
+  for (const file of NATIVE_FILES) await writeFile(join(configDir, file), rendered[file]);
   const cfg = (file: string) => join(configDir, file);
 
   const commands: { name: ServiceName; binary: string; args: string[]; ready: string }[] = [
     {
-      name: "tempo",
-      binary: tempo,
-      args: [`-config.file=${cfg("tempo.yaml")}`],
-      ready: `http://127.0.0.1:${ports.tempoHttp}/ready`,
-    },
-    {
-      name: "loki",
-      binary: loki,
-      args: [`-config.file=${cfg("loki.yaml")}`],
-      ready: `http://127.0.0.1:${ports.lokiHttp}/ready`,
+      name: "loki-push",
+      binary: process.execPath,
+      args: [LOKI_PUSH_RECEIVER, "--listen", `127.0.0.1:${ports.lokiPush}`, "--out", join(captureDir(dataDir), "loki-push.jsonl")],
+      ready: `http://127.0.0.1:${ports.lokiPush}/ready`,
     },
     {
       name: "alertmanager",
@@ -219,7 +215,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackState> {
     {
       name: "collector",
       binary: collector,
-      args: [`--config=file:${cfg("collector.yaml")}`],
+      args: [`--config=file:${cfg("collector.yaml")}`, `--config=file:${cfg("collector-capture.yaml")}`],
       ready: `http://127.0.0.1:${ports.collectorHealth}/`,
     },
   ];
@@ -229,7 +225,7 @@ export async function startStack(opts: StartOptions = {}): Promise<StackState> {
     stateDir,
     dataDir,
     ports,
-    endpoints: endpointsOf(ports),
+    endpoints: endpointsOf(ports, dataDir),
     scratchRulesDir: scratchRulesDir(dataDir),
     services: [],
   };
@@ -283,8 +279,8 @@ export function describeStack(state: StackState): string {
     ["OTLP/gRPC gateway", e.otlpGrpc],
     ["Prometheus", e.prometheus],
     ["Alertmanager", e.alertmanager],
-    ["Tempo", e.tempo],
-    ["Loki", e.loki],
+    ["Loki push (import)", e.lokiPush],
+    ["Traces and logs", `${e.captureDir} (OTLP/JSON, as Grafana Cloud would receive them)`],
     ["Collector health", e.collectorHealth],
     ["Collector metrics", `${e.collectorMetrics}/metrics`],
   ];

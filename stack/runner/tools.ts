@@ -1,9 +1,10 @@
-// Go-built tools of the local stack (OpenTelemetry Collector, Tempo, Loki, k6), built from the
+// Go-built tools of the local stack (the OpenTelemetry Collector, and vegeta for the CI's load
+// runs), built from the
 // Go module proxy once and cached OUTSIDE the repo (CI runs in a fresh clone), keyed by version:
 //   ${BEACON_CACHE:-$HOME/.cache/beacon}/<tool>-<version>/bin/<tool>
 // Safe to call concurrently from parallel test files: one process builds under an atomic mkdir
 // lock into a temp dir and renames it into place; the others wait for the result.
-// CLI: `node stack/runner/tools.ts [collector|tempo|loki|k6|all]...` prebuilds (CI does this before
+// CLI: `node stack/runner/tools.ts [collector|vegeta|all]...` prebuilds (CI does this before
 // vitest, whose hook timeouts are far shorter than a cold build).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -18,11 +19,11 @@ const STACK_DIR = join(REPO_ROOT, "stack");
 
 /** One release for the builder and every collector component (see stack/collector/builder-config.yaml). */
 export const COLLECTOR_VERSION = "v0.161.0";
-/** Newest k6 v2 release whose module zip the proxy serves (v2.3.0 lists but its zip is 403). */
-export const K6_VERSION = "v2.2.0";
-/** Tempo and Loki versions are pinned in their wrapper modules; these name the cache entries. */
-export const TEMPO_VERSION = "v2.8-87c2dc380cec";
-export const LOKI_VERSION = "v3.7.8";
+/** vegeta (MIT): the CI's constant-rate HTTP load generator. k6, like Loki and Tempo, is AGPL
+ *  and never built here; users run the k6 scripts in loadtest/ with their own k6. */
+export const VEGETA_VERSION = "v12.13.0";
+/** actionlint (MIT): lints the GitHub Actions workflows in .github/workflows/ (infra/workflows.test.ts). */
+export const ACTIONLINT_VERSION = "v1.7.12";
 
 /** Longest a cold build may take on a 2-core machine before we give up waiting (ms). */
 const BUILD_TIMEOUT_MS = 45 * 60_000;
@@ -94,28 +95,29 @@ const collectorBuild: ToolBuild = {
   },
 };
 
-/** Tempo and Loki: `go build` of the tool package inside its committed wrapper module. */
-function wrapperBuild(tool: string, version: string, pkg: string): ToolBuild {
-  const moduleDir = join(STACK_DIR, tool);
-  return {
-    tool,
-    version: `${version}-${inputsHash(join(moduleDir, "go.mod"), join(moduleDir, "go.sum"))}`,
-    async build(outDir, log) {
-      // -mod=readonly: the committed go.sum must already cover the build; never rewrite it here.
-      await run("go", ["build", "-mod=readonly", "-ldflags=-s -w", "-o", join(outDir, "bin", tool), pkg], {
-        cwd: moduleDir,
-        env: goEnv(),
-        log,
-      });
-    },
-  };
-}
+const vegetaBuild: ToolBuild = {
+  tool: "vegeta",
+  version: VEGETA_VERSION,
+  async build(outDir, log) {
+    await run("go", ["install", "-ldflags=-s -w", `github.com/tsenart/vegeta/v12@${VEGETA_VERSION}`], {
+      cwd: outDir,
+      env: goEnv({ GOBIN: join(outDir, "bin") }),
+      log,
+    });
+  },
+};
 
-const tempoBuild = wrapperBuild("tempo", TEMPO_VERSION, "github.com/grafana/tempo/cmd/tempo");
-const lokiBuild = wrapperBuild("loki", LOKI_VERSION, "github.com/grafana/loki/v3/cmd/loki");
-
-/** k6 also builds from a wrapper module (stack/k6/go.mod explains why `go install` cannot). */
-const k6Build = wrapperBuild("k6", K6_VERSION, "go.k6.io/k6/v2");
+const actionlintBuild: ToolBuild = {
+  tool: "actionlint",
+  version: ACTIONLINT_VERSION,
+  async build(outDir, log) {
+    await run("go", ["install", "-ldflags=-s -w", `github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}`], {
+      cwd: outDir,
+      env: goEnv({ GOBIN: join(outDir, "bin") }),
+      log,
+    });
+  },
+};
 
 function pidAlive(pid: number): boolean {
   try {
@@ -211,21 +213,20 @@ async function ensureToolUncached(spec: ToolBuild, key: string): Promise<string>
 export function ensureCollector(): Promise<string> {
   return ensureTool(collectorBuild);
 }
-export function ensureTempo(): Promise<string> {
-  return ensureTool(tempoBuild);
+/** vegeta, for the CI's load runs (loadtest/runner/). */
+export function ensureVegeta(): Promise<string> {
+  return ensureTool(vegetaBuild);
 }
-export function ensureLoki(): Promise<string> {
-  return ensureTool(lokiBuild);
-}
-export function ensureK6(): Promise<string> {
-  return ensureTool(k6Build);
+
+/** actionlint, for the workflow lint in infra/workflows.test.ts. */
+export function ensureActionlint(): Promise<string> {
+  return ensureTool(actionlintBuild);
 }
 
 const ENSURERS: Record<string, () => Promise<string>> = {
   collector: ensureCollector,
-  tempo: ensureTempo,
-  loki: ensureLoki,
-  k6: ensureK6,
+  vegeta: ensureVegeta,
+  actionlint: ensureActionlint,
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
