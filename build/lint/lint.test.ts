@@ -56,6 +56,16 @@ describe("LogQL lint", () => {
       "no service_name in the stream selector",
     ]);
   });
+
+  it("fails a construct the evaluator of captured logs does not run", () => {
+    expect(lintLogql('{service_name="kicktalk"} | log_type="error" | pattern "<verb> <path>"')).toEqual([
+      "not evaluated on the captured logs (queries/evaluate): the `| pattern` parser",
+    ]);
+    expect(lintLogql('sum(count_over_time({service_name="kicktalk"} | log_type="error" [5m] offset 1h)) / 2')).toEqual([
+      "not evaluated on the captured logs (queries/evaluate): the `offset` modifier",
+      "not evaluated on the captured logs (queries/evaluate): the binary operator `/` between expressions",
+    ]);
+  });
 });
 
 describe("TraceQL lint", () => {
@@ -69,5 +79,12 @@ describe("TraceQL lint", () => {
       "span attribute store.keyz is declared on no span family",
     ]);
     expect(lintTraceql('{ name = "main_startup_boot" && resource.service.name = "nope" }')).toEqual(['unknown service "nope" (known: kicktalk, kicktalk-chat-server)']);
+  });
+
+  it("fails a construct the evaluator of captured traces does not run", () => {
+    expect(lintTraceql('{ resource.service.name = "kicktalk" && name =~ "ipc:.*" } >> { status = error } | select(span.ipc.channel)')).toEqual([
+      "not evaluated on the captured traces (queries/evaluate): the structural operator `>>`",
+      "not evaluated on the captured traces (queries/evaluate): `select()`",
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 // LogQL lint: the official grammar parses the query; stream selectors may only use the
-// labels Loki indexes, and label filters only structured metadata some event declares.
+// labels Loki indexes, label filters only structured metadata some event declares, and every
+// construct must be one the evaluator of captured logs runs.
 import { parser } from "@grafana/lezer-logql";
 import type { SyntaxNode } from "@lezer/common";
 import { CLIENT_SERVICE, LOG_STREAM_LABELS, SERVER_SERVICE } from "../../catalog/index.ts";
+import { unsupportedLogql } from "../../queries/evaluate/index.ts";
 import { logFieldsOf } from "../../queries/logql.ts";
 import { interpolate } from "../template-vars.ts";
 
@@ -57,6 +59,9 @@ export function lintLogql(rawExpr: string): string[] {
     },
   });
   if (services.size === 0) errors.push("no service_name in the stream selector");
+  // Loki does not run here: every query is evaluated on the captured logs (queries/evaluate),
+  // so content may only use what that evaluator runs.
+  for (const u of unsupportedLogql(expr)) errors.push(`not evaluated on the captured logs (queries/evaluate): ${u}`);
   if (hasParser) return errors;
 
   const fields = new Set<string>(LOG_STREAM_LABELS);

@@ -1,8 +1,10 @@
 // TraceQL lint: the official grammar parses the query; span names must match a declared
-// span family, services must exist, and span attributes must be declared on some family.
+// span family, services must exist, span attributes must be declared on some family, and every
+// construct must be one the evaluator of captured traces runs.
 import { parser } from "@grafana/lezer-traceql";
 import type { SyntaxNode } from "@lezer/common";
 import { ALL_SPAN_FAMILIES, CLIENT_SERVICE, SERVER_SERVICE } from "../../catalog/index.ts";
+import { unsupportedTraceql } from "../../queries/evaluate/index.ts";
 import { interpolate } from "../template-vars.ts";
 
 const ALL_NAMES = ALL_SPAN_FAMILIES.flatMap((f) => f.names);
@@ -42,5 +44,8 @@ export function lintTraceql(rawExpr: string): string[] {
       }
     },
   });
+  // Tempo does not run here: every query is evaluated on the captured traces (queries/evaluate),
+  // so content may only use what that evaluator runs.
+  for (const u of unsupportedTraceql(expr)) errors.push(`not evaluated on the captured traces (queries/evaluate): ${u}`);
   return errors;
 }
