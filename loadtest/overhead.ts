@@ -1,47 +1,46 @@
 // Overhead: the same HTTP load against the chat server, run once with telemetry off and once
-// with it on (the runner restarts the server in between and samples its CPU and RSS). A read
-// and a write per iteration, like a chat client: open a room, post a message.
+// with it on (whoever runs it restarts the server in between and samples its CPU and RSS; the
+// CI's runner sends the same plan, loadtest/lib/overhead-plan.ts, with vegeta). A read and a
+// write per iteration, like a chat client: open a room, post a message.
+//   k6 run -e RUN_CONFIG=overhead.config.json loadtest/overhead.ts
 import http from "k6/http";
 import { check, fail } from "k6";
+import type { Options } from "k6/options";
+import { overheadIterationRequests, overheadSetupRequests } from "./lib/overhead-plan.ts";
 import { constantRate } from "./lib/profiles.ts";
 import { runConfig } from "./lib/run-config.ts";
 import type { OverheadConfig } from "./lib/run-configs.ts";
-import { SUMMARY_TREND_STATS, writeSummary } from "./lib/summary.ts";
+import { SUMMARY_TREND_STATS, writeSummary, type SummaryData } from "./lib/summary.ts";
+import { OVERHEAD_THRESHOLDS } from "./lib/thresholds.ts";
+import type { PlanRequest } from "./lib/validation-plan.ts";
 
-const cfg = runConfig<OverheadConfig>();
-const url = (route: string) => cfg.baseUrl + route.replace(":id", cfg.chatroomId);
-const tagged = (route: string, headers: Record<string, string> = {}) => ({ headers, tags: { route, name: route } });
+const cfg = runConfig<OverheadConfig>(__ENV, open);
 
-export const options = {
+export const options: Options = {
   summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: { overhead: constantRate("chat", cfg.shape.rate, cfg.shape.seconds) },
-  thresholds: {
-    http_req_failed: ["rate==0"],
-    http_req_duration: ["p(95)<250", "p(99)<500"],
-    checks: ["rate==1"],
-    dropped_iterations: ["count==0"],
-  },
+  thresholds: { ...OVERHEAD_THRESHOLDS },
 };
 
+const send = (r: PlanRequest) => http.request(r.method, cfg.baseUrl + r.path, r.body, { headers: r.headers, tags: { route: r.route, name: r.route } });
+
 export function setup(): { token: string } {
-  const health = http.get(url(cfg.routes.health), tagged(cfg.routes.health));
-  if (health.status !== 200) fail(`${cfg.baseUrl}${cfg.routes.health} answered ${health.status}: is the chat server up?`);
-  const res = http.post(url(cfg.routes.signIn), JSON.stringify({ username: "k6_overhead" }), tagged(cfg.routes.signIn, { "content-type": "application/json" }));
-  if (res.status !== 200) fail(`sign-in answered ${res.status}`);
+  const [health, signIn] = overheadSetupRequests(cfg);
+  if (!health || !signIn) fail("overhead plan has no setup requests");
+  const h = send(health);
+  if (h.status !== health.status) fail(`${cfg.baseUrl}${health.path} answered ${h.status}: is the chat server up?`);
+  const res = send(signIn);
+  if (res.status !== signIn.status) fail(`sign-in answered ${res.status}`);
   return { token: (res.json() as { token: string }).token };
 }
 
 export function chat(data: { token: string }): void {
-  const room = http.get(url(cfg.routes.chatroom), tagged(cfg.routes.chatroom));
-  const post = http.post(
-    url(cfg.routes.messages),
-    JSON.stringify({ content: "overhead run: hello chat" }),
-    tagged(cfg.routes.messages, { authorization: `Bearer ${data.token}`, "content-type": "application/json" }),
-  );
-  check(room, { "room read (200)": (r) => r.status === 200 });
-  check(post, { "message accepted (201)": (r) => r.status === 201 });
+  // Both requests first, then the checks: the iteration's timing is the two requests back to back.
+  const requests = overheadIterationRequests(cfg, data.token);
+  const responses = requests.map(send);
+  requests.forEach((r, k) => check(responses[k], { [r.check]: (x) => x?.status === r.status }));
 }
 
-export function handleSummary(data: Parameters<typeof writeSummary>[0]) {
-  return writeSummary(data, []);
+export function handleSummary(data: SummaryData) {
+  return writeSummary(data, [], __ENV.SUMMARY_FILE);
 }

@@ -3,7 +3,7 @@
 // hours old, a client export line, and malformed lines. The CLI must report the malformed ones by
 // line number and push the rest with their original timestamps and labels; what arrived must
 // answer the dashboards' LogQL, evaluated as Loki would.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,15 @@ import { captureReader } from "../stack/capture/capture-reader.ts";
 import { startLokiPushReceiver, type LokiPushReceiver } from "../stack/capture/loki-push-receiver.ts";
 import type { StackEndpoints } from "../stack/runner/stack-run.ts";
 import { REPO_ROOT } from "../stack/runner/tools.ts";
+
+/** Runs the CLI without blocking this process: the receiver answers from this event loop. */
+function importCli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(REPO_ROOT, "scripts", "logs-import.ts"), ...args], { encoding: "utf8" }, (err, stdout, stderr) => {
+      done({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 let receiver: LokiPushReceiver | undefined;
 let dir = "";
@@ -55,7 +64,7 @@ describe("npm run logs:import", () => {
   it("imports good lines with their timestamps and reports malformed ones by number", async () => {
     const file = join(dir, "telemetry.jsonl");
     writeFileSync(file, `${LINES.join("\n")}\n`);
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, "scripts", "logs-import.ts"), file, "--loki", stack.lokiPush], { encoding: "utf8" });
+    const r = await importCli(file, "--loki", stack.lokiPush);
     expect(r.stderr).toContain(`${file}:2: skipped, not JSON`);
     expect(r.stderr).toContain(`${file}:4: skipped, field \`type\` is "nonsense"`);
     expect(r.stdout).toContain("6 lines, 3 log entries imported (services: kicktalk), 2 malformed, 1 without logs, 0 refused by Loki; stream label import_id=");
@@ -100,10 +109,10 @@ describe("npm run logs:import", () => {
     }
   });
 
-  it("exits 1 and says so when Loki is not there", () => {
+  it("exits 1 and says so when Loki is not there", async () => {
     const file = join(dir, "one.jsonl");
     writeFileSync(file, `${LINES[0]}\n`);
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, "scripts", "logs-import.ts"), file, "--loki", "http://127.0.0.1:9"], { encoding: "utf8" });
+    const r = await importCli(file, "--loki", "http://127.0.0.1:9");
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/one\.jsonl:1-1: Loki refused 1 entries: .*127\.0\.0\.1:9/);
   });

@@ -235,5 +235,5 @@ describe("native local stack", () => {
       1_000,
     );
     expect(alerts.find((x) => x.labels["alertname"] === ALERT)?.status.state).toBe("active");
-  });
+  }, 180_000);
 });

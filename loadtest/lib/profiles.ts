@@ -1,5 +1,6 @@
-// Load shapes, one place for every k6 script (quickpizza style): each profile names a shape
-// per test kind, and the scripts build scenarios from them with an explicit `exec`.
+// Load shapes, one place for every load generator (quickpizza style): each profile names a shape
+// per test kind. The k6 scripts build scenarios from them with an explicit `exec`; the CI's own
+// runs (loadtest/runner/, vegeta + ws) read the very same shapes, so the two cannot drift.
 // `smoke` is what CI runs (short, proves the wiring); the others run on demand.
 
 export type ProfileName = "smoke" | "average" | "stress" | "soak";
@@ -7,7 +8,7 @@ export const PROFILES: readonly ProfileName[] = ["smoke", "average", "stress", "
 
 /** Validation: a fixed rate for a fixed count, so every count is known exactly. */
 export interface ValidationShape {
-  /** Messages posted per second. */
+  /** Messages posted per second (iterations of the validation plan per second). */
   readonly rate: number;
   /** Seconds of posting; messages = rate * seconds. */
   readonly seconds: number;
@@ -17,6 +18,7 @@ export interface ValidationShape {
 
 /** Overhead: the same HTTP load against the server with telemetry off, then on. */
 export interface OverheadShape {
+  /** Iterations per second (a chatroom read and a message post each). */
   readonly rate: number;
   readonly seconds: number;
 }
@@ -62,8 +64,23 @@ export function profileOf(name: string | undefined): ProfileName {
   return p;
 }
 
-/** A fixed-rate scenario: exactly rate*seconds iterations unless k6 runs out of VUs (dropped_iterations). */
+/** Iterations a fixed-rate run makes: exactly rate * seconds (nothing dropped). */
+export const iterationsOf = (shape: { readonly rate: number; readonly seconds: number }): number => shape.rate * shape.seconds;
+
+/**
+ * Concurrency for an open-model run at `rate` per second: `initial` pre-allocated (k6 VUs,
+ * vegeta -workers) and at most `max` (k6 maxVUs, vegeta -max-workers). Loopback latency is
+ * milliseconds: `perHundred` per 100/s are plenty (pre-allocated, because starting VUs mid-run
+ * drops iterations); bursts may grow to rate/2.
+ */
+export function arrivalConcurrency(rate: number, perHundred = 10): { readonly initial: number; readonly max: number } {
+  const initial = Math.max(2, Math.ceil((rate * perHundred) / 100));
+  return { initial, max: Math.max(10, initial, Math.ceil(rate / 2)) };
+}
+
+/** A fixed-rate k6 scenario: exactly rate*seconds iterations unless k6 runs out of VUs (dropped_iterations). */
 export function constantRate(exec: string, rate: number, seconds: number, startTime = "0s", vusPer100 = 10) {
+  const { initial, max } = arrivalConcurrency(rate, vusPer100);
   return {
     executor: "constant-arrival-rate" as const,
     exec,
@@ -71,10 +88,8 @@ export function constantRate(exec: string, rate: number, seconds: number, startT
     timeUnit: "1s",
     duration: `${seconds}s`,
     startTime,
-    // Loopback latency is milliseconds: `vusPer100` VUs per 100 req/s are plenty (pre-allocated,
-    // because starting VUs mid-run drops iterations); allow bursts up to rate/2.
-    preAllocatedVUs: Math.max(2, Math.ceil((rate * vusPer100) / 100)),
-    maxVUs: Math.max(10, Math.ceil(rate / 2)),
+    preAllocatedVUs: initial,
+    maxVUs: max,
     gracefulStop: "10s",
   };
 }

@@ -1,7 +1,8 @@
 // OTLP/JSON export requests shaped like the client's, built from the catalog: one metrics
 // export with a data point of every client metric (what one flush of the client carries), one
 // trace export with a span of every client span family, one log export with a record of every
-// client log event. Placeholders that k6 fills per request keep the data realistic for the
+// client log event. Placeholders filled per request (loadtest/lib/gateway-plan.ts, by the k6
+// script and by the CI's vegeta runner alike) keep the data realistic for the
 // backends: __RUN__ (16 hex digits per run) and __ITER__ (16 hex digits per request; __ITER14__
 // its last 14) make every request a different client instance and trace, as if a fleet of
 // clients exported once each, so no series or span id repeats; __NOW_NS__ is the request time.
@@ -9,12 +10,9 @@
 // Names are kept apart from real data so load never lights up a dashboard: metrics carry a
 // `loadtest_` prefix, spans and logs the service LOADTEST_SERVICE.
 import { ALL_LOG_EVENTS, ALL_METRICS, ALL_SPAN_FAMILIES, CLIENT_SERVICE, LOG_TYPE_ATTRIBUTE, type BoundedLabel, type Emitter, type SpanAttributeDecl } from "../../catalog/index.ts";
-import type { GatewayConfig } from "../lib/run-configs.ts";
+import { ITER, ITER14, NOW_NS, RUN, type GatewayPayload } from "../lib/gateway-plan.ts";
 
-export const RUN = "__RUN__";
-export const ITER = "__ITER__";
-export const ITER14 = "__ITER14__";
-export const NOW_NS = "__NOW_NS__";
+export { ITER, ITER14, NOW_NS, RUN };
 export const LOADTEST_SERVICE = `${CLIENT_SERVICE}-loadtest`;
 export const LOADTEST_METRIC_PREFIX = "loadtest_";
 
@@ -107,7 +105,7 @@ function logsBody(): { body: string; items: number } {
   return { body: JSON.stringify({ resourceLogs: [{ resource: resource(RUN), scopeLogs: [{ scope: { name: "kicktalk" }, logRecords: records }] }] }), items: records.length };
 }
 
-export function gatewayPayloads(): GatewayConfig["payloads"] {
+export function gatewayPayloads(): GatewayPayload[] {
   return [
     { signal: "traces", ...tracesBody() },
     { signal: "metrics", ...metricsBody() },

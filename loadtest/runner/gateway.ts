@@ -1,51 +1,47 @@
-// Gateway capacity, runner side: one k6 run of loadtest/gateway.ts per rate step against the
-// stack's collector. Before and after each step the collector's own metrics are read; a step
-// is zero-loss when every export k6 sent was answered 200, nothing was dropped by k6, and the
-// collector accepted, refused and exported exactly what k6 sent (receiver accepted = items
-// sent, refused = 0, exporter sent = accepted, send failed = 0). Stepping stops at the first
-// step with loss: that is where the gateway starts to refuse on this machine.
+// Gateway capacity, runner side: one vegeta attack per rate step against a collector's OTLP/HTTP
+// receiver, sending the plan of loadtest/lib/gateway-plan.ts (the k6 script's). Before and after
+// each step the collector's own counts are read; a step is zero-loss when every export sent was
+// answered 200, the generator kept the rate, and the collector accepted, refused and exported
+// exactly what was sent (receiver accepted = items sent, refused = 0, exporter sent = accepted,
+// send failed = 0). Stepping stops at the first step with loss: that is where the gateway starts
+// to refuse on this machine.
 import { randomBytes } from "node:crypto";
-import type { GatewayShape } from "../lib/profiles.ts";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gatewayExport, itemsOf, READINESS_EXPORT, type GatewayExport, type Signal } from "../lib/gateway-plan.ts";
+import { arrivalConcurrency, type GatewayShape } from "../lib/profiles.ts";
 import type { GatewayConfig } from "../lib/run-configs.ts";
-import { sumExposition, type StackEndpoints } from "../../stack/clients/backends.ts";
-import { count, runK6 } from "./k6.ts";
+import { failedThresholds, GATEWAY_THRESHOLDS } from "../lib/thresholds.ts";
 import { waitFor } from "../../stack/runner/stack-wait.ts";
 import { gatewayPayloads } from "./gateway-payloads.ts";
+import { attack, HTTP_GENERATOR } from "./vegeta.ts";
 
-type Signal = "traces" | "metrics" | "logs";
-/** The collector's item unit per signal in its own metric names. */
-const ITEM: Record<Signal, string> = { traces: "spans", metrics: "metric_points", logs: "log_records" };
-const SIGNALS: readonly Signal[] = ["traces", "metrics", "logs"];
 /** Export counters still for this long (ms) = the collector has sent all it will. */
 const SETTLE_QUIET_MS = 5_000;
 /** Longest wait for a step's exports to drain; what is still queued then counts as not exported. */
 const SETTLE_MAX_MS = 180_000;
+/** k6's gateway scenario pre-allocates 25 VUs per 100 exports/s (exports near the limit take longer). */
+const WORKERS_PER_100 = 25;
 
-interface CollectorCounts {
+/** Items (spans, metric points, log records) a collector has handled so far, all signals. */
+export interface CollectorCounts {
   accepted: number;
   refused: number;
+  /** Exported. */
   sent: number;
   failed: number;
   /** Batches waiting in the exporters' sending queues (a backend that falls behind fills them). */
   queued: number;
 }
 
-/** Counter value whether or not the exposition adds `_total` (it does from the OTel SDK's Prometheus exporter). */
-const counter = (text: string, name: string) => sumExposition(text, `${name}_total`) || sumExposition(text, name);
-
-async function collectorCounts(metricsUrl: string): Promise<CollectorCounts> {
-  const res = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`collector metrics ${metricsUrl}/metrics answered ${res.status}`);
-  const text = await res.text();
-  const c: CollectorCounts = { accepted: 0, refused: 0, sent: 0, failed: 0, queued: sumExposition(text, "otelcol_exporter_queue_size") };
-  for (const s of SIGNALS) {
-    const item = ITEM[s];
-    c.accepted += counter(text, `otelcol_receiver_accepted_${item}`);
-    c.refused += counter(text, `otelcol_receiver_refused_${item}`) + counter(text, `otelcol_receiver_failed_${item}`);
-    c.sent += counter(text, `otelcol_exporter_sent_${item}`);
-    c.failed += counter(text, `otelcol_exporter_send_failed_${item}`) + counter(text, `otelcol_exporter_enqueue_failed_${item}`);
-  }
-  return c;
+/** The collector under load: where to send, and how to read its own counts (the stack's gateway:
+ *  collector-metrics.ts; a test collector: what it answered and wrote). */
+export interface GatewayUnderTest {
+  /** OTLP/HTTP base URL: the plan appends /v1/traces etc. */
+  readonly otlpHttp: string;
+  counts(): Promise<CollectorCounts>;
+  /** Called before each step's counts are first read (a test collector forgets earlier steps). */
+  beforeStep?(): Promise<void>;
 }
 
 export interface GatewayStep {
@@ -53,6 +49,7 @@ export interface GatewayStep {
   readonly requests: number;
   readonly achievedRate: number;
   readonly non200: number;
+  /** Exports never sent because the generator fell behind (k6's dropped iterations). */
   readonly droppedIterations: number;
   readonly itemsSent: number;
   readonly accepted: number;
@@ -61,36 +58,61 @@ export interface GatewayStep {
   readonly exportFailed: number;
   readonly p95Ms: number;
   readonly p99Ms: number;
+  /** The k6 script's thresholds that did not hold (they report; zeroLoss decides). */
+  readonly failedThresholds: readonly string[];
   readonly zeroLoss: boolean;
 }
 
-
 export interface GatewayReport {
+  /** What sent the load. */
+  readonly generator: string;
   readonly steps: readonly GatewayStep[];
   /** Highest stepped rate (export requests/s) with zero loss; 0 when even the first lost data. */
   readonly zeroLossRate: number;
+  /** Items per second at zeroLossRate (all signals; the plan cycles traces, metrics, logs). */
+  readonly zeroLossItemsPerSecond: number;
   /** First stepped rate with loss, if any step lost data. */
   readonly refusesAt: number | null;
   readonly payloadItems: Readonly<Record<Signal, number>>;
   readonly payloadBytes: Readonly<Record<Signal, number>>;
 }
 
-export async function runGatewayCapacity(stack: StackEndpoints, shape: GatewayShape, workDir: string, log: (l: string) => void): Promise<GatewayReport> {
+export async function runGatewayCapacity(gateway: GatewayUnderTest, shape: GatewayShape, workDir: string, log: (l: string) => void): Promise<GatewayReport> {
   const payloads = gatewayPayloads();
+  const ready = await fetch(gateway.otlpHttp + READINESS_EXPORT.path, { method: "POST", headers: READINESS_EXPORT.headers, body: READINESS_EXPORT.body, signal: AbortSignal.timeout(10_000) });
+  await ready.arrayBuffer();
+  if (ready.status !== 200) throw new Error(`collector ${gateway.otlpHttp}${READINESS_EXPORT.path} answered ${ready.status}: is it up?`);
   const steps: GatewayStep[] = [];
   for (const rate of shape.steps) {
+    await gateway.beforeStep?.();
     // Start from empty queues, so a backlog of an earlier run is not counted against this step.
-    const before = await waitFor(() => collectorCounts(stack.collectorMetrics), (c) => c.queued === 0, SETTLE_MAX_MS, 1_000);
-    const config: GatewayConfig = { otlpUrl: stack.otlpHttp, runId: randomBytes(8).toString("hex"), rate, seconds: shape.secondsPerStep, payloads };
-    const k6 = await runK6("gateway.ts", config, { workDir, name: `gateway-${rate}` });
-    const s = k6.summary;
-    const itemsSent = count(s, "beacon_otlp_items_sent");
+    const before = await waitFor(() => gateway.counts(), (c) => c.queued === 0, SETTLE_MAX_MS, 1_000);
+    const config: GatewayConfig = { otlpUrl: gateway.otlpHttp, runId: randomBytes(8).toString("hex"), rate, seconds: shape.secondsPerStep, payloads };
+    await writeFile(join(workDir, `gateway-${rate}.config.json`), JSON.stringify(config)).catch(() => undefined);
+    const exports = rate * shape.secondsPerStep;
+    let ok = 0;
+    const result = await attack({
+      name: `gateway-${rate}`,
+      workDir,
+      requests: exports,
+      seconds: shape.secondsPerStep,
+      target: (k) => {
+        const e: GatewayExport = gatewayExport(payloads, config.runId, k, Date.now());
+        return { method: "POST", url: gateway.otlpHttp + e.path, headers: e.headers, body: e.body };
+      },
+      concurrency: arrivalConcurrency(rate, WORKERS_PER_100),
+      onHit: (hit) => {
+        if (hit.code === 200) ok++;
+      },
+    });
+    // vegeta reads targets in order: the first `sent` exports are the ones sent.
+    const itemsSent = itemsOf(payloads, result.sent).total;
     // Wait until everything accepted is exported or failed, or the sending queues are empty and
     // the export counters have not moved for SETTLE_QUIET_MS (retries back off for seconds).
     let last = -1;
     let lastMoved = Date.now();
     const after = await waitFor(
-      () => collectorCounts(stack.collectorMetrics),
+      () => gateway.counts(),
       (c) => {
         const out = c.sent + c.failed;
         if (out !== last) {
@@ -102,39 +124,47 @@ export async function runGatewayCapacity(stack: StackEndpoints, shape: GatewaySh
       },
       SETTLE_MAX_MS,
       1_000,
-    ).catch(() => collectorCounts(stack.collectorMetrics));
-    const requests = count(s, "http_reqs") - 1; // setup()'s readiness export
-    const non200 = Math.round((s.metrics.http_req_failed?.values.rate ?? 0) * count(s, "http_reqs"));
+    ).catch(() => gateway.counts());
+    const non200 = result.sent - ok;
+    const metrics = {
+      http_req_failed: { rate: result.sent > 0 ? non200 / result.sent : 0 },
+      checks: { rate: result.sent > 0 ? ok / result.sent : 0 },
+      http_req_duration: result.latencyMs,
+    };
     const step: GatewayStep = {
       rate,
-      requests,
-      achievedRate: s.metrics.iterations?.values.rate ?? 0,
+      requests: result.sent,
+      achievedRate: result.achievedRate,
       non200,
-      droppedIterations: count(s, "dropped_iterations"),
+      droppedIterations: exports - result.sent,
       itemsSent,
       accepted: after.accepted - before.accepted,
       refused: after.refused - before.refused,
       exported: after.sent - before.sent,
       exportFailed: after.failed - before.failed,
-      p95Ms: s.metrics.http_req_duration?.values["p(95)"] ?? 0,
-      p99Ms: s.metrics.http_req_duration?.values["p(99)"] ?? 0,
+      p95Ms: result.latencyMs["p(95)"] ?? 0,
+      p99Ms: result.latencyMs["p(99)"] ?? 0,
+      failedThresholds: failedThresholds(GATEWAY_THRESHOLDS, metrics),
       zeroLoss: false,
     };
-    // Loss is the gateway's: refused, failed or missing items. k6 falling short of the rate
-    // (dropped iterations: no VU free in time) is the load generator's limit, so such a step
+    // Loss is the gateway's: refused, failed or missing items. The generator falling short of the
+    // rate (all workers busy: exports never sent) is the load generator's limit, so such a step
     // cannot vouch for its rate either: it ends the stepping without counting as zero loss.
-    const reached = step.achievedRate >= 0.95 * rate;
+    const reached = step.droppedIterations === 0 && step.achievedRate >= 0.95 * rate;
     const zeroLoss = reached && step.non200 === 0 && step.accepted === itemsSent && step.refused === 0 && step.exported === step.accepted && step.exportFailed === 0;
     steps.push({ ...step, zeroLoss });
     log(
-      `gateway ${rate}/s: ${requests} exports (${step.achievedRate.toFixed(1)}/s achieved), ${itemsSent} items sent, accepted ${step.accepted}, refused ${step.refused}, exported ${step.exported}, failed ${step.exportFailed}, non-200 ${non200}, dropped ${step.droppedIterations} -> ${zeroLoss ? "zero loss" : reached ? "LOSS" : "k6 could not reach the rate"}`,
+      `gateway ${rate}/s: ${step.requests} exports (${step.achievedRate.toFixed(1)}/s achieved), ${itemsSent} items sent, accepted ${step.accepted}, refused ${step.refused}, exported ${step.exported}, failed ${step.exportFailed}, non-200 ${non200}, dropped ${step.droppedIterations}, P95 ${step.p95Ms.toFixed(1)} ms -> ${zeroLoss ? "zero loss" : reached ? "LOSS" : "vegeta could not keep the rate"}`,
     );
     if (!zeroLoss) break;
   }
   const lossy = steps.find((x) => !x.zeroLoss);
+  const best = steps.filter((x) => x.zeroLoss).reduce<GatewayStep | undefined>((a, x) => (a && a.rate >= x.rate ? a : x), undefined);
   return {
+    generator: HTTP_GENERATOR,
     steps,
-    zeroLossRate: Math.max(0, ...steps.filter((x) => x.zeroLoss).map((x) => x.rate)),
+    zeroLossRate: best?.rate ?? 0,
+    zeroLossItemsPerSecond: best ? Math.round((best.itemsSent / best.requests) * best.rate) : 0,
     refusesAt: lossy?.rate ?? null,
     payloadItems: Object.fromEntries(payloads.map((p) => [p.signal, p.items])) as Record<Signal, number>,
     payloadBytes: Object.fromEntries(payloads.map((p) => [p.signal, Buffer.byteLength(p.body)])) as Record<Signal, number>,

@@ -1,53 +1,28 @@
-// k6 validation, runner side: builds the run config from the catalog and protocol, runs the
-// chat server with telemetry on and loadtest/validation.ts against it, then checks that what
-// the server reported through the real pipeline equals what k6 sent, EXACTLY:
-//   Prometheus  chat_server_http_requests_total per (route, method, status) = k6's http_reqs
-//               chat_server_messages_posted_total{outcome} = k6's 201s / 400s on the route
-//               chat_server_ws_messages_out_total{event="chat_message"} = chat frames k6 received
-//               chat_server_ws_disconnects_total{reason="client_close"} = k6's subscribers
-//   Loki        access log records per status = k6's requests per status
-//   Tempo       every trace k6 sent with a sampled traceparent is found by id
+// Validation, runner side: runs the chat server with telemetry on and sends it the validation plan
+// (loadtest/lib/validation-plan.ts, the same the k6 script sends) with vegeta over HTTP and Node
+// ws subscribers (validation-load.ts), then checks that what the server reported through the real pipeline equals what was sent, EXACTLY:
+//   Prometheus  chat_server_http_requests_total per (route, method, status) = requests sent and answered so
+//               chat_server_messages_posted_total{outcome} = 201s / 400s on the messages route
+//               chat_server_ws_messages_out_total{event="chat_message"} = chat frames the subscribers received
+//               chat_server_ws_disconnects_total{reason="client_close"} = the subscribers
+//   Loki        access log records per status = requests sent per status
+//   Tempo       every trace sent with a sampled traceparent is found by id
 import { randomBytes } from "node:crypto";
 import { LABELS, LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
 import type { ValidationShape } from "../lib/profiles.ts";
-import type { PlannedRequest, ValidationConfig } from "../lib/run-configs.ts";
-import { isSampled, traceIdOf } from "../lib/trace-ids.ts";
-import { chatroomChannel, EVENTS, WS_PATH } from "../../protocol/index.ts";
+import { requestKey } from "../lib/validation-plan.ts";
 import { countOverTime, logStream } from "../../queries/logql.ts";
 import { sel } from "../../queries/promql.ts";
-import { SEED_CHATROOMS } from "../../server/seed.ts";
 import { lokiQuery, promQuery, tempoHasTrace, type StackEndpoints } from "../../stack/clients/backends.ts";
 import { startChatServerProcess } from "../../testkit/chat-server-process.ts";
-import { count, runK6, type K6Summary } from "./k6.ts";
 import { waitFor } from "../../stack/runner/stack-wait.ts";
+import { HTTP_GENERATOR } from "./vegeta.ts";
+import { driveValidation, ROUTES, VALIDATION_PLAN, type ValidationLoad } from "./validation-load.ts";
 
-/** Route templates k6 calls; `satisfies` checks them against the catalog's label values. */
-const ROUTES = {
-  health: "/healthz",
-  signIn: "/api/auth/sign-in",
-  messages: "/api/chatrooms/:id/messages",
-  chatroom: "/api/chatrooms/:id",
-} as const satisfies Record<string, (typeof LABELS.API_ENDPOINTS)[number]>;
+export { driveValidation, validationConfig, VALIDATION_PLAN, type ValidationLoad } from "./validation-load.ts";
 
-/** Every request the k6 script may send (it tags each with its route template). */
-export const VALIDATION_PLAN: readonly PlannedRequest[] = [
-  { route: ROUTES.health, method: "GET", status: 200 },
-  { route: ROUTES.signIn, method: "POST", status: 200 },
-  { route: ROUTES.messages, method: "POST", status: 201 },
-  { route: ROUTES.messages, method: "POST", status: 400 },
-  { route: ROUTES.chatroom, method: "GET", status: 200 },
-  { route: ROUTES.chatroom, method: "GET", status: 404 },
-];
-
-/** Every 10th message is sent sampled; the server samples 10 % of the rest by itself. */
-const SAMPLE_EVERY = 10;
 /** How long the pipeline may take to deliver the final figures (metric export, batch, remote write). */
 const SETTLE_MS = 90_000;
-
-/** Sub-metric the k6 script declares so the summary holds the message scenario's iterations. */
-const MESSAGE_ITERATIONS = "iterations{scenario:messages}";
-
-export const plannedKey = (p: PlannedRequest) => `http_reqs{route:${p.route},method:${p.method},status:${p.status}}`;
 
 export interface CountCheck {
   readonly what: string;
@@ -56,7 +31,9 @@ export interface CountCheck {
 }
 
 export interface ValidationReport {
-  readonly k6ExitCode: number;
+  /** What sent the load. */
+  readonly generator: string;
+  /** Thresholds of loadtest/lib/thresholds.ts (the k6 script's) that did not hold. */
   readonly failedThresholds: readonly string[];
   readonly requests: number;
   readonly messagesAccepted: number;
@@ -86,61 +63,47 @@ async function lastValues(prom: string, selector: string, sinceMs: number, label
 
 export async function runValidation(stack: StackEndpoints, shape: ValidationShape, workDir: string): Promise<ValidationReport> {
   const runId = randomBytes(8).toString("hex");
-  const room = SEED_CHATROOMS[0];
-  if (!room) throw new Error("server/seed.ts has no chatrooms");
   const server = await startChatServerProcess({
     OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpHttp,
     OTEL_TRACES_SAMPLER_ARG: "0.1",
     OTEL_METRIC_EXPORT_INTERVAL: "2000",
   });
   const serverStart = Date.now();
-  const config: ValidationConfig = {
-    baseUrl: server.url,
-    wsUrl: server.wsUrl,
-    runId,
-    sampleEvery: SAMPLE_EVERY,
-    shape,
-    chatroomId: room.id,
-    channel: chatroomChannel(room.id),
-    routes: ROUTES,
-    events: { subscribe: EVENTS.subscribe, subscribed: EVENTS.subscriptionSucceeded, chatMessage: EVENTS.chatMessage },
-    plan: VALIDATION_PLAN,
-  };
-  if (!server.wsUrl.endsWith(WS_PATH)) throw new Error(`server WebSocket URL ${server.wsUrl} does not end in ${WS_PATH}`);
-  let k6;
+  let load: ValidationLoad;
   try {
-    k6 = await runK6("validation.ts", config, { workDir, name: "validation" });
+    load = await driveValidation(server, shape, runId, workDir);
   } finally {
     const code = await server.stop();
     if (code !== 0) console.error(`chat server exited with ${code}:\n${server.output().slice(-2000)}`);
   }
   const stoppedAt = Date.now();
-  return { ...(await compare(stack, k6.summary, shape, runId, serverStart, stoppedAt)), k6ExitCode: k6.exitCode, failedThresholds: k6.failedThresholds };
+  return { generator: `${HTTP_GENERATOR} over HTTP, Node ws subscribers`, failedThresholds: load.failedThresholds, ...(await compare(stack, load, shape, serverStart, stoppedAt)) };
 }
 
 async function compare(
   stack: StackEndpoints,
-  summary: K6Summary,
+  load: ValidationLoad,
   shape: ValidationShape,
-  runId: string,
   serverStart: number,
   stoppedAt: number,
-): Promise<Omit<ValidationReport, "k6ExitCode" | "failedThresholds">> {
+): Promise<Omit<ValidationReport, "generator" | "failedThresholds">> {
   const problems: string[] = [];
-  const sent = new Map(VALIDATION_PLAN.map((p) => [`${p.route} ${p.method} ${p.status}`, count(summary, plannedKey(p))]));
-  const requests = count(summary, "http_reqs");
+  const sent = new Map(VALIDATION_PLAN.map((p) => [requestKey(p), load.sent.get(requestKey(p)) ?? 0]));
+  const requests = load.requests;
   const planned = [...sent.values()].reduce((a, b) => a + b, 0);
-  if (planned !== requests) problems.push(`k6 sent ${requests} requests but only ${planned} match the plan: some answered with an unplanned status`);
-  const accepted = sent.get(`${ROUTES.messages} POST 201`) ?? 0;
-  const rejected = sent.get(`${ROUTES.messages} POST 400`) ?? 0;
-  const wsReceived = count(summary, "beacon_ws_chat_messages_received");
+  if (planned !== requests) problems.push(`sent ${requests} requests but only ${planned} match the plan: some answered with an unplanned status`);
+  if (load.droppedIterations > 0) problems.push(`the generator fell behind: ${load.droppedIterations} of ${load.iterations} iterations never started`);
+  for (const [key, n] of load.expected) if ((sent.get(key) ?? 0) !== n) problems.push(`the plan sends ${n} x ${key}, ${sent.get(key) ?? 0} were sent and answered so`);
+  const accepted = sent.get(requestKey({ route: ROUTES.messages, method: "POST", status: 201 })) ?? 0;
+  const rejected = sent.get(requestKey({ route: ROUTES.messages, method: "POST", status: 400 })) ?? 0;
+  const wsReceived = load.wsReceived;
   if (wsReceived !== accepted * shape.subscribers) {
-    problems.push(`k6 subscribers received ${wsReceived} chat messages, expected ${accepted} accepted x ${shape.subscribers} subscribers`);
+    problems.push(`subscribers received ${wsReceived} chat messages, expected ${accepted} accepted x ${shape.subscribers} subscribers`);
   }
 
   // Per-status totals for Loki (its access records carry the status, not the route).
   const byStatus = new Map<string, number>();
-  for (const p of VALIDATION_PLAN) byStatus.set(String(p.status), (byStatus.get(String(p.status)) ?? 0) + count(summary, plannedKey(p)));
+  for (const p of VALIDATION_PLAN) byStatus.set(String(p.status), (byStatus.get(String(p.status)) ?? 0) + (sent.get(requestKey(p)) ?? 0));
 
   const R = LABELS.HTTP_ROUTE.name;
   const M = LABELS.HTTP_METHOD.name;
@@ -148,7 +111,7 @@ async function compare(
   const expected: { what: string; sent: number; read: () => Promise<number> }[] = [];
   const httpValues = () => lastValues(stack.prometheus, sel(METRICS.httpRequests), serverStart, [R, M, S]);
   for (const [key, n] of sent) expected.push({ what: `Prometheus ${sel(METRICS.httpRequests)} ${key}`, sent: n, read: async () => (await httpValues()).get(key) ?? 0 });
-  // Anything the server counted that k6 did not plan (e.g. a 500) is a mismatch too.
+  // Anything the server counted that the plan does not hold (e.g. a 500) is a mismatch too.
   expected.push({
     what: `Prometheus ${sel(METRICS.httpRequests)} all routes and statuses`,
     sent: requests,
@@ -168,8 +131,10 @@ async function compare(
   const lokiCounts = async () => {
     const at = stoppedAt + 2_000;
     const windowS = Math.ceil((at - serverStart) / 1000) + 2;
-    const r = await lokiQuery(stack.loki, `sum by (http_status) (${countOverTime(access, `${windowS}s`)})`, at);
-    return new Map(r.result.map((s) => [s.metric?.http_status ?? "", Number(s.value?.[1] ?? 0)]));
+    const r = await lokiQuery(stack, `sum by (http_status) (${countOverTime(access, `${windowS}s`)})`, at);
+    // A waitFor read: throwing retries until the deadline, then the error is reported.
+    if (r.resultType !== "vector") throw new Error(`Loki sum by (http_status) answered a ${r.resultType}, not a vector`);
+    return new Map(r.result.map((s) => [s.metric["http_status"] ?? "", Number(s.value[1])]));
   };
   for (const [status, n] of byStatus) {
     expected.push({ what: `Loki ${access} http_status=${status}`, sent: n, read: async () => (await lokiCounts()).get(status) ?? 0 });
@@ -181,19 +146,17 @@ async function compare(
     // deadline is a failure, reported with both numbers.
     const reported = await waitFor(e.read, (v) => v === e.sent, SETTLE_MS, 1_000).catch(async () => e.read());
     checks.push({ what: e.what, sent: e.sent, reported });
-    if (reported !== e.sent) problems.push(`${e.what}: k6 sent ${e.sent}, the server reported ${reported}`);
+    if (reported !== e.sent) problems.push(`${e.what}: sent ${e.sent}, the server reported ${reported}`);
   }
 
   // Traces: every sampled one by id; a few unsampled ones for information (they appear only
   // when forced sampling kept them: error or slow).
-  const messages = count(summary, MESSAGE_ITERATIONS);
-  const sampledIds: string[] = [];
-  const unsampledIds: string[] = [];
-  for (let i = 0; i < messages; i++) (isSampled(i, SAMPLE_EVERY) ? sampledIds : unsampledIds).push(traceIdOf(runId, i));
+  const sampledIds = load.traces.filter((t) => t.sampled).map((t) => t.traceId);
+  const unsampledIds = load.traces.filter((t) => !t.sampled).map((t) => t.traceId);
   const missing = new Set(sampledIds);
   await waitFor(
     async () => {
-      for (const id of [...missing]) if (await tempoHasTrace(stack.tempo, id)) missing.delete(id);
+      for (const id of [...missing]) if (await tempoHasTrace(stack, id)) missing.delete(id);
       return missing.size;
     },
     (n) => n === 0,
@@ -203,9 +166,8 @@ async function compare(
   if (missing.size > 0) problems.push(`Tempo: ${missing.size} of ${sampledIds.length} sampled traces not found by id, e.g. ${[...missing].slice(0, 3).join(", ")}`);
   const probe = unsampledIds.slice(0, 20);
   let unsampledFound = 0;
-  for (const id of probe) if (await tempoHasTrace(stack.tempo, id)) unsampledFound++;
+  for (const id of probe) if (await tempoHasTrace(stack, id)) unsampledFound++;
 
-  const dur = summary.metrics.http_req_duration?.values ?? {};
   return {
     requests,
     messagesAccepted: accepted,
@@ -213,8 +175,8 @@ async function compare(
     checks,
     sampledTraces: { sent: sampledIds.length, found: sampledIds.length - missing.size, missing: [...missing] },
     unsampledTracesFound: { probed: probe.length, found: unsampledFound },
-    p95Ms: dur["p(95)"] ?? 0,
-    p99Ms: dur["p(99)"] ?? 0,
+    p95Ms: load.latencyMs["p(95)"] ?? 0,
+    p99Ms: load.latencyMs["p(99)"] ?? 0,
     problems,
   };
 }
