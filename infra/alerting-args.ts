@@ -39,8 +39,12 @@ export function ruleGroupRules(group: RuleGroupFile): RuleInput[] {
   }));
 }
 
-/** The provider nests child policies in fixed, distinct types four levels deep. */
-export const MAX_POLICY_DEPTH = 4;
+/**
+ * The provider nests child policies in fixed, distinct types five levels below the root
+ * (NotificationPolicyPolicy … NotificationPolicyPolicyPolicyPolicyPolicy; the fifth has no
+ * `policies` of its own).
+ */
+export const MAX_POLICY_DEPTH = 5;
 
 function route(r: RouteFile, depth: number, where: string): PolicyInput {
   if (depth > MAX_POLICY_DEPTH) throw new Error(`notification policy ${where}: routes nest deeper than the provider's ${MAX_POLICY_DEPTH} levels`);
@@ -80,6 +84,19 @@ export function policyReferences(policy: NotificationPolicyFile): { receivers: S
     r.routes?.forEach(walk);
   };
   walk(policy);
+  return { receivers, muteTimings };
+}
+
+/** Contact points and mute timings a rule group names in its rules' notification settings. */
+export function ruleGroupReferences(group: RuleGroupFile): { receivers: Set<string>; muteTimings: Set<string> } {
+  const receivers = new Set<string>();
+  const muteTimings = new Set<string>();
+  for (const rule of group.rules) {
+    const ns = rule.notification_settings;
+    if (ns === undefined) continue;
+    receivers.add(ns.receiver);
+    for (const m of [...(ns.mute_time_intervals ?? []), ...(ns.active_time_intervals ?? [])]) muteTimings.add(m);
+  }
   return { receivers, muteTimings };
 }
 

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { COMPOSE_URLS } from "../build/datasources.ts";
 
 export const CONFIG_NAMESPACE = "beacon";
+/** The docker-compose Grafana Pulumi provisions (service grafana-pulumi, `docker compose --profile pulumi up -d`). */
+export const SELF_HOSTED_GRAFANA_URL = "http://localhost:3001";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -16,6 +18,17 @@ export class ConfigError extends Error {
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const boolString = z.stringbool({ error: 'must be "true" or "false"' });
+
+/** A duration as the provider's rotating tokens take it: hours, minutes, seconds (e.g. 2160h, 1h30m). */
+const DURATION = /^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/;
+const duration = z.string().regex(DURATION, "must be a duration in h, m and s, such as 2160h or 1h30m");
+
+/** Seconds in a duration of the form `DURATION` accepts. */
+export function durationSeconds(text: string): number {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!m || text === "") throw new ConfigError(`"${text}" is not a duration such as 2160h or 1h30m`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
 
 const common = {
   /** Where the build wrote its output, relative to the repository root. */
@@ -34,12 +47,21 @@ const cloudSchema = z.object({
   stackName: z.string().min(1).optional(),
   /** Stack deletion guard; set to false only to tear the stack down. */
   stackDeleteProtection: boolString.default(true),
+  /** Lifetime of every token the program creates (OTLP write, datasource read, service account). */
+  tokenExpireAfter: duration.default("2160h"),
+  /** How long before expiry a `pulumi up` replaces a token; scheduled deploys must run more often than this. */
+  tokenRotationWindow: duration.default("336h"),
+}).refine((s) => !DURATION.test(s.tokenExpireAfter) || !DURATION.test(s.tokenRotationWindow) || durationSeconds(s.tokenRotationWindow) < durationSeconds(s.tokenExpireAfter), {
+  path: ["tokenRotationWindow"],
+  message: "must be shorter than beacon:tokenExpireAfter (a token is rotated within this window before it expires)",
 });
 
 const selfHostedSchema = z.object({
   target: z.literal("self-hosted"),
   ...common,
-  grafanaUrl: url.default("http://localhost:3000"),
+  // docker-compose's `grafana-pulumi` (profile pulumi): a Grafana with nothing file-provisioned.
+  // The default `grafana` on :3000 file-provisions the same uids read-only; never target it.
+  grafanaUrl: url.default(SELF_HOSTED_GRAFANA_URL),
   // Datasource URLs are where Grafana (not your machine) reaches each backend; the defaults
   // are the docker-compose service names.
   prometheusUrl: url.default(COMPOSE_URLS.prometheus),
@@ -73,6 +95,8 @@ const KEYS = [
   "stackSlug",
   "stackName",
   "stackDeleteProtection",
+  "tokenExpireAfter",
+  "tokenRotationWindow",
   "grafanaUrl",
   "prometheusUrl",
   "lokiUrl",

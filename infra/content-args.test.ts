@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { notificationPolicyArgs } from "./alerting-args.ts";
 import { contactPointBlocks, ContactPointError, sensitiveBlocks } from "./contact-point-args.ts";
 import { contactPointSecretNames, GeneratedContentError, loadGeneratedContent, type ContactPointFile } from "./generated-content.ts";
+import { savedQueryArgs } from "./saved-query-args.ts";
 import { FIXTURE_DIR } from "./testing/run-program.ts";
 
 const slack = (settings: Record<string, unknown>, secureSettings: Record<string, string> = { url: "SLACK_WEBHOOK_URL" }): ContactPointFile => ({
@@ -40,10 +41,24 @@ describe("contact point args", () => {
 });
 
 describe("notification policy args", () => {
-  it("refuses routes nested deeper than the provider supports", () => {
+  const nested = (levels: number) => {
     let route: { receiver: string; routes?: unknown[] } = { receiver: "r" };
-    for (let i = 0; i < 5; i++) route = { receiver: "r", routes: [route] };
-    expect(() => notificationPolicyArgs(route as never)).toThrow(/routes\[0\]\.routes\[0\]\.routes\[0\]\.routes\[0\]: routes nest deeper than the provider's 4 levels/);
+    for (let i = 0; i < levels; i++) route = { receiver: "r", routes: [route] };
+    return route as never;
+  };
+
+  it("accepts the provider's five levels of child policies", () => {
+    let policy = notificationPolicyArgs(nested(5)) as { policies?: unknown[] } | undefined;
+    let depth = 0;
+    while (policy?.policies?.[0] !== undefined) {
+      policy = policy.policies[0] as { policies?: unknown[] };
+      depth++;
+    }
+    expect(depth).toBe(5);
+  });
+
+  it("refuses routes nested deeper than the provider supports", () => {
+    expect(() => notificationPolicyArgs(nested(6))).toThrow(/routes\[0\]\.routes\[0\]\.routes\[0\]\.routes\[0\]\.routes\[0\]: routes nest deeper than the provider's 5 levels/);
   });
 });
 
@@ -76,6 +91,34 @@ describe("loadGeneratedContent", () => {
     edit("dashboards/beacon-server-red.json", (j) => (j["uid"] = "other"));
     expect(() => loadGeneratedContent(dir)).toThrow(GeneratedContentError);
     expect(() => loadGeneratedContent(dir)).toThrow(/beacon-server-red\.json: uid "other" differs from the manifest's "beacon-server-red"/);
+  });
+
+  it("maps query library items to the typed apps.v1.Query, every field carried", () => {
+    const [, clientErrors] = loadGeneratedContent(copy()).queryLibrary;
+    if (!clientErrors) throw new Error("fixture has two saved queries");
+    expect(savedQueryArgs(clientErrors)).toEqual({
+      metadata: { uid: "client-errors" },
+      spec: {
+        title: "Client errors",
+        description: "Error logs of the desktop client.",
+        isVisible: true,
+        isLocked: true,
+        tags: ["logs", "errors"],
+        targets: [{ propertiesJson: JSON.stringify(clientErrors.spec.targets[0]?.properties), variablesJson: undefined, dataType: undefined }],
+        vars: [{ key: "job", defaultValues: [".*"], valueListDefinitionJson: undefined }],
+      },
+      options: { overwrite: true, managerIdentity: "beacon" },
+    });
+  });
+
+  it.each([
+    ["an older query library API", (q: Record<string, unknown>) => (q["apiVersion"] = "querylibrary.grafana.app/v0alpha1"), /items\.0\.apiVersion: must be queries\.grafana\.app\/v1/],
+    ["a label the typed resource cannot carry", (q: Record<string, unknown>) => ((q["metadata"] as Record<string, unknown>)["labels"] = { team: "beacon" }), /items\.0\.metadata\.labels: apps\.v1\.Query carries no labels/],
+    ["an unknown spec field", (q: Record<string, unknown>) => ((q["spec"] as Record<string, unknown>)["folder"] = "x"), /items\.0\.spec: Unrecognized key: "folder"/],
+  ])("refuses %s instead of dropping it", (_what, change, message) => {
+    copy();
+    edit("saved-queries/query-library.json", (j) => change((j["items"] as Record<string, unknown>[])[0]!));
+    expect(() => loadGeneratedContent(dir)).toThrow(message);
   });
 
   it("names the file and field of a malformed rule", () => {

@@ -1,6 +1,6 @@
 // Stack outputs -> .env text: the pure half of scripts/write-env.ts.
 import { describe, expect, it } from "vitest";
-import { envFiles, otlpHeadersValue, parseStackOutputs, StackOutputsError } from "./env-files.ts";
+import { envFiles, otlpHeadersValue, parseStackOutputs, readStackOutputs, StackOutputsError } from "./env-files.ts";
 
 const HEADER = `Basic ${Buffer.from("424242:glc_token+/with=chars").toString("base64")}`;
 const CLOUD = { target: "cloud", grafanaUrl: "https://beacon.grafana.net", otlpEndpoint: "https://otlp-gateway-prod-us-east-0.grafana.net/otlp", otlpAuthorizationHeader: HEADER, dashboardUids: ["x"] };
@@ -22,7 +22,7 @@ describe("env files", () => {
   });
 
   it("writes only the endpoint for self-hosted", () => {
-    const { client } = envFiles(parseStackOutputs({ target: "self-hosted", grafanaUrl: "http://localhost:3000", otlpEndpoint: "http://localhost:4318" }), "self-hosted");
+    const { client } = envFiles(parseStackOutputs({ target: "self-hosted", grafanaUrl: "http://localhost:3001", otlpEndpoint: "http://localhost:4318" }), "self-hosted");
     expect(client).toContain('OTEL_EXPORTER_OTLP_ENDPOINT="http://localhost:4318"');
     expect(client).not.toContain("OTEL_EXPORTER_OTLP_HEADERS");
   });
@@ -44,3 +44,42 @@ describe("env files", () => {
     expect(() => parseStackOutputs({ ...CLOUD, otlpEndpoint: "grpc://x:4317" })).toThrow(/otlpEndpoint/);
   });
 });
+
+describe("reading the stack outputs (env:write)", () => {
+  /** A stand-in for the pulumi CLI: records each call, answers from `outputs` as `stack output <name> --json` does. */
+  const cli = (outputs: Record<string, unknown>) => {
+    const calls: string[][] = [];
+    const run = (args: readonly string[]) => {
+      calls.push([...args]);
+      const name = args[2] ?? "";
+      if (!(name in outputs)) throw new Error(`current stack does not have output property '${name}'`);
+      const value = outputs[name];
+      // Without --show-secrets the CLI prints secrets as "[secret]".
+      const secret = name === "otlpAuthorizationHeader" || name === "serviceAccountToken";
+      return JSON.stringify(secret && !args.includes("--show-secrets") ? "[secret]" : value);
+    };
+    return { calls, run };
+  };
+
+  it("reads only the outputs the apps need, and only the OTLP header with --show-secrets", () => {
+    const { calls, run } = cli({ ...CLOUD, otlpTokenExpiresAt: "2026-03-04T00:00:00Z", serviceAccountToken: "glsa_must_not_be_read" });
+    const outputs = readStackOutputs(run, "prod");
+    expect(outputs).toMatchObject({ target: "cloud", otlpEndpoint: CLOUD.otlpEndpoint, otlpAuthorizationHeader: HEADER, otlpTokenExpiresAt: "2026-03-04T00:00:00Z" });
+    expect(calls).toEqual([
+      ["stack", "output", "target", "--json", "--stack", "prod"],
+      ["stack", "output", "grafanaUrl", "--json", "--stack", "prod"],
+      ["stack", "output", "otlpEndpoint", "--json", "--stack", "prod"],
+      ["stack", "output", "otlpAuthorizationHeader", "--json", "--stack", "prod", "--show-secrets"],
+      ["stack", "output", "otlpTokenExpiresAt", "--json", "--stack", "prod"],
+    ]);
+    expect(JSON.stringify(outputs)).not.toContain("glsa_must_not_be_read");
+  });
+
+  it("never shows secrets for a self-hosted stack", () => {
+    const { calls, run } = cli({ target: "self-hosted", grafanaUrl: "http://localhost:3001", otlpEndpoint: "http://localhost:4318" });
+    expect(readStackOutputs(run, "self-hosted").otlpAuthorizationHeader).toBeUndefined();
+    expect(calls.map((c) => c[2])).toEqual(["target", "grafanaUrl", "otlpEndpoint"]);
+    expect(calls.flat()).not.toContain("--show-secrets");
+  });
+});
+

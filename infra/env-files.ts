@@ -1,6 +1,8 @@
 // Stack outputs -> the client's and server's local .env files, so the apps export into the
-// stack `pulumi up` just made. Pure: scripts/write-env.ts does the I/O. Variable names are the
-// standard OpenTelemetry ones both apps read (client/telemetry/config.ts, server/config.ts).
+// stack `pulumi up` just made. scripts/write-env.ts runs the CLI and writes the files; this
+// module decides which outputs are read (only the ones the apps need, and only the OTLP header
+// with --show-secrets) and what the files hold. Variable names are the standard OpenTelemetry
+// ones both apps read (client/telemetry/config.ts, server/config.ts).
 import { z } from "zod";
 
 export class StackOutputsError extends Error {
@@ -17,6 +19,7 @@ const outputsSchema = z.object({
   grafanaUrl: z.url(),
   otlpEndpoint: z.url({ protocol: /^https?$/ }),
   otlpAuthorizationHeader: z.string().regex(/^Basic [A-Za-z0-9+/]+=*$/, "must be Basic <base64>").optional(),
+  otlpTokenExpiresAt: z.string().optional(),
 });
 export type StackOutputs = z.infer<typeof outputsSchema>;
 
@@ -31,6 +34,37 @@ export function parseStackOutputs(raw: unknown): StackOutputs {
     throw new StackOutputsError("pulumi stack output: otlpAuthorizationHeader is missing for target cloud (run with --show-secrets)");
   }
   return parsed.data;
+}
+
+/** Runs `pulumi <args>` and returns its stdout (scripts/write-env.ts passes the real CLI). */
+export type PulumiCli = (args: readonly string[]) => string;
+
+/** Outputs read without --show-secrets (none of them is a secret). */
+export const PLAIN_OUTPUTS = ["target", "grafanaUrl", "otlpEndpoint"] as const;
+/** Cloud only: the one secret the apps need (read with --show-secrets), and its expiry. */
+export const CLOUD_SECRET_OUTPUT = "otlpAuthorizationHeader";
+export const CLOUD_PLAIN_OUTPUTS = ["otlpTokenExpiresAt"] as const;
+
+/**
+ * Reads exactly the outputs the apps need, one `pulumi stack output <name>` each; only the OTLP
+ * header is asked for with --show-secrets, so no other secret output could ever be revealed.
+ */
+export function readStackOutputs(pulumi: PulumiCli, stack: string): StackOutputs {
+  const read = (name: string, showSecrets: boolean): unknown => {
+    const text = pulumi(["stack", "output", name, "--json", "--stack", stack, ...(showSecrets ? ["--show-secrets"] : [])]);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new StackOutputsError(`pulumi stack output ${name}: not JSON`);
+    }
+  };
+  const raw: Record<string, unknown> = {};
+  for (const name of PLAIN_OUTPUTS) raw[name] = read(name, false);
+  if (raw["target"] === "cloud") {
+    raw[CLOUD_SECRET_OUTPUT] = read(CLOUD_SECRET_OUTPUT, true);
+    for (const name of CLOUD_PLAIN_OUTPUTS) raw[name] = read(name, false);
+  }
+  return parseStackOutputs(raw);
 }
 
 function line(key: string, value: string): string {
@@ -55,6 +89,7 @@ export function envFiles(outputs: StackOutputs, stackName: string): EnvFiles {
     `# Written by scripts/write-env.ts from \`pulumi stack output\` of stack ${stackName} (${outputs.target}).`,
     "# Holds a credential: never commit it (it is gitignored) and keep it mode 0600.",
     `# Grafana: ${outputs.grafanaUrl}`,
+    ...(outputs.otlpTokenExpiresAt ? [`# The OTLP token expires at ${outputs.otlpTokenExpiresAt}; run \`npm run env:write\` again after the \`pulumi up\` that rotates it.`] : []),
     line("OTEL_EXPORTER_OTLP_ENDPOINT", outputs.otlpEndpoint),
     ...(outputs.otlpAuthorizationHeader ? [line("OTEL_EXPORTER_OTLP_HEADERS", otlpHeadersValue(outputs.otlpAuthorizationHeader))] : []),
   ];

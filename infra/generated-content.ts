@@ -141,14 +141,36 @@ const muteTimingsSchema = z.array(
 );
 export type MuteTimingFile = z.infer<typeof muteTimingsSchema>[number];
 
-/** Query library entries are App Platform objects: provisioned as-is through apps.GenericResource. */
+/**
+ * Query library entries (queries/query-library.ts): App Platform `queries.grafana.app/v1` Query
+ * objects, provisioned through the provider's typed apps.v1.Query. Strict: a field the typed
+ * resource could not carry is an error here, never silently dropped.
+ */
+export const QUERY_API_VERSION = "queries.grafana.app/v1";
+/** The one label the typed resource can stand for: it stamps its own manager identity instead. */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 const queryLibraryItemSchema = z.object({
-  apiVersion: z.string().regex(/^[a-z0-9.-]+\.grafana\.app\/v[0-9a-z]+$/, "an App Platform apiVersion such as querylibrary.grafana.app/v0alpha1"),
-  kind: z.string().min(1),
-  metadata: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a kebab-case resource name") }).loose(),
-  spec: z.record(z.string(), z.unknown()),
+  apiVersion: z.literal(QUERY_API_VERSION, { error: `must be ${QUERY_API_VERSION} (the API of the provider's apps.v1.Query)` }),
+  kind: z.literal("Query", { error: 'must be "Query"' }),
+  metadata: z.strictObject({
+    name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a Kubernetes resource name (kebab-case, at most 63 characters)"),
+    labels: z
+      .record(z.string(), z.string())
+      .refine((labels) => Object.keys(labels).every((k) => k === MANAGED_BY_LABEL), `apps.v1.Query carries no labels; only ${MANAGED_BY_LABEL} is supported (it becomes the manager identity)`)
+      .optional(),
+  }),
+  spec: z.strictObject({
+    title: z.string().min(1),
+    description: z.string().optional(),
+    isVisible: z.boolean().optional(),
+    isLocked: z.boolean().optional(),
+    tags: z.array(z.string()).optional(),
+    vars: z.array(z.strictObject({ key: z.string().min(1), defaultValues: z.array(z.string()).optional(), valueListDefinition: z.unknown().optional() })).optional(),
+    targets: z.array(z.strictObject({ properties: z.record(z.string(), z.unknown()), variables: z.unknown().optional(), dataType: z.string().optional() })).min(1),
+  }),
 });
-const queryLibrarySchema = z.union([z.array(queryLibraryItemSchema), z.object({ items: z.array(queryLibraryItemSchema) }).loose()]);
+/** The list the build writes (queries/query-library.json): { apiVersion: "v1", items: [...] }. */
+const queryLibrarySchema = z.object({ items: z.array(queryLibraryItemSchema) }).loose();
 export type QueryLibraryItem = z.infer<typeof queryLibraryItemSchema>;
 
 export interface GeneratedDashboard {
@@ -222,7 +244,7 @@ export function loadGeneratedContent(dir: string): GeneratedContent {
     contactPoints: readJson(dir, manifest.contactPoints, contactPointsSchema),
     notificationPolicy: readJson(dir, manifest.notificationPolicy, policySchema),
     muteTimings: readJson(dir, manifest.muteTimings, muteTimingsSchema),
-    queryLibrary: Array.isArray(library) ? library : library.items,
+    queryLibrary: library.items,
   };
 }
 

@@ -5,7 +5,7 @@ import { CloudStack } from "./components/cloud-stack.ts";
 import { Content } from "./components/content.ts";
 import { Datasources } from "./components/datasources.ts";
 import { SelfHostedGrafana } from "./components/self-hosted-grafana.ts";
-import { loadConfig, loadContactPointSecrets } from "./config.ts";
+import { durationSeconds, loadConfig, loadContactPointSecrets } from "./config.ts";
 import { contactPointSecretNames, loadGeneratedContent } from "./generated-content.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "..");
@@ -22,6 +22,12 @@ const grafanaTarget =
         region: config.cloudRegion,
         cloudAccessPolicyToken: config.cloudAccessPolicyToken,
         deleteProtection: config.stackDeleteProtection,
+        tokens: {
+          expireAfter: config.tokenExpireAfter,
+          rotationWindow: config.tokenRotationWindow,
+          expireAfterSeconds: durationSeconds(config.tokenExpireAfter),
+          rotationWindowSeconds: durationSeconds(config.tokenRotationWindow),
+        },
       })
     : new SelfHostedGrafana("self-hosted", {
         url: config.grafanaUrl,
@@ -37,13 +43,26 @@ const onTarget = { providers: [grafanaTarget.grafanaProvider] };
 const datasources = new Datasources("datasources", { endpoints: grafanaTarget.datasourceEndpoints }, onTarget);
 const provisioned = new Content("content", { content, contactPointSecrets, queryLibrary: config.queryLibrary, datasources }, onTarget);
 
-export const target = config.target;
-export const grafanaUrl = grafanaTarget.grafanaUrl;
-export const otlpEndpoint = grafanaTarget.otlpEndpoint;
-/** Secret: the value of the OTLP exporters' Authorization header (cloud only). */
-export const otlpAuthorizationHeader = grafanaTarget instanceof CloudStack ? grafanaTarget.otlpAuthorizationHeader : undefined;
-/** Secret: the stack service account token Pulumi manages the stack's Grafana with (cloud only). */
-export const serviceAccountToken = grafanaTarget instanceof CloudStack ? grafanaTarget.serviceAccountToken : undefined;
-export const dashboardUids = provisioned.dashboardUids;
-export const ruleGroups = provisioned.ruleGroupNames;
-export const savedQueries = provisioned.savedQueryCount;
+// Stack outputs: only what people and `npm run env:write` need. No management credential is
+// exported (the service account token stays inside the program), so `pulumi stack output
+// --show-secrets` can reveal nothing but the apps' own OTLP header. One default-exported object
+// (Pulumi's nodejs host takes it as the outputs) so self-hosted stacks simply lack the cloud ones.
+const cloudOutputs =
+  grafanaTarget instanceof CloudStack
+    ? {
+        /** Secret: the value of the OTLP exporters' Authorization header. */
+        otlpAuthorizationHeader: grafanaTarget.otlpAuthorizationHeader,
+        /** When the token in that header expires; a `pulumi up` inside the rotation window replaces it. */
+        otlpTokenExpiresAt: grafanaTarget.otlpTokenExpiresAt,
+      }
+    : {};
+
+export default {
+  target: config.target,
+  grafanaUrl: grafanaTarget.grafanaUrl,
+  otlpEndpoint: grafanaTarget.otlpEndpoint,
+  ...cloudOutputs,
+  dashboardUids: provisioned.dashboardUids,
+  ruleGroups: provisioned.ruleGroupNames,
+  savedQueries: provisioned.savedQueryCount,
+};

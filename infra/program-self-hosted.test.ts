@@ -1,10 +1,12 @@
-// The program for target "self-hosted" (the docker-compose Grafana), run under Pulumi's mocks
-// against the fixture build output: datasources, alerting content and their wiring.
-import { readFileSync } from "node:fs";
+// The program for target "self-hosted" (the docker-compose Grafana that nothing file-provisions),
+// run under Pulumi's mocks against the fixture build output: datasources, alerting content, their
+// wiring, and the resource options that order and protect them.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DATASOURCES, FOLDERS } from "../build/content-types.ts";
-import { FIXTURE_DIR, isSecretInput, ofType, plain, runProgram, type ProgramRun } from "./testing/run-program.ts";
+import { byName as find, countsByType, dependencyNames, FIXTURE_DIR, isSecretInput, nativeRun, ofType, plain, runProgram, type ProgramRun } from "./testing/run-program.ts";
 
 const CONFIG = {
   "beacon:target": "self-hosted",
@@ -21,11 +23,7 @@ beforeAll(async () => {
   run = await runProgram(CONFIG, SECRET_KEYS);
 });
 
-const byName = (name: string) => {
-  const r = run.resources.find((x) => x.name === name);
-  if (!r) throw new Error(`resource ${name} was not registered`);
-  return r;
-};
+const byName = (name: string) => find(run, name);
 const jsonInput = (name: string, key: string) => JSON.parse(String(plain(byName(name).inputs[key]))) as Record<string, unknown>;
 
 describe("target self-hosted", () => {
@@ -33,7 +31,7 @@ describe("target self-hosted", () => {
     expect(run.resources.filter((r) => r.type.startsWith("grafana:cloud/"))).toEqual([]);
     const providers = ofType(run, "pulumi:providers:grafana");
     expect(providers.map((p) => p.name)).toEqual(["self-hosted-grafana-provider"]);
-    expect(providers[0]?.inputs["url"]).toBe("http://localhost:3000");
+    expect(providers[0]?.inputs["url"]).toBe("http://localhost:3001");
     expect(isSecretInput(providers[0]?.inputs["auth"])).toBe(true);
     for (const r of run.resources.filter((x) => x.custom && x.type.startsWith("grafana:"))) {
       expect(r.provider?.split("::")[3], r.name).toBe("self-hosted-grafana-provider");
@@ -124,22 +122,85 @@ describe("target self-hosted", () => {
   });
 
   it("skips saved queries with a log line when the query library is off", () => {
-    expect(ofType(run, "grafana:apps/genericResource:GenericResource")).toEqual([]);
+    expect(ofType(run, "grafana:apps/v1/query:Query")).toEqual([]);
     expect(run.logs.some((l) => l.startsWith("skipping 2 saved queries: beacon:queryLibrary is false"))).toBe(true);
     expect(run.outputs["savedQueries"]?.value).toBe(0);
   });
 
   it("exports the Grafana URL and the local collector endpoint, and no OTLP header", () => {
-    expect(run.outputs["grafanaUrl"]?.value).toBe("http://localhost:3000");
+    expect(run.outputs["grafanaUrl"]?.value).toBe("http://localhost:3001");
     expect(run.outputs["otlpEndpoint"]?.value).toBe("http://localhost:4318");
     expect(run.outputs["otlpAuthorizationHeader"]?.value).toBeUndefined();
+    expect(run.outputs["otlpTokenExpiresAt"]?.value).toBeUndefined();
   });
 
   it("reports resource counts", () => {
-    const custom = run.resources.filter((r) => r.custom);
-    const counts: Record<string, number> = {};
-    for (const r of custom) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    console.log(`self-hosted target (fixture): ${custom.length} resources + ${run.resources.length - custom.length} components`, counts);
+    const counts = countsByType(run);
+    const custom = run.resources.filter((r) => r.custom).length;
+    console.log(`self-hosted target (fixture): ${custom} resources + ${run.resources.length - custom} components`, counts);
     expect(counts["grafana:oss/dashboard:Dashboard"]).toBe(2);
+  });
+});
+
+// Mocks carry no resource options; run-program.ts records them with a stack transformation
+// (as declared) and from the RegisterResource request (as the engine receives them).
+describe("resource options", () => {
+  const DATASOURCE_RESOURCES = ["datasources-alertmanager", "datasources-loki", "datasources-prometheus", "datasources-tempo"];
+
+  it("declares every credential-bearing contact point block additionalSecretOutputs, and nothing else", () => {
+    expect(byName("content-contact-point-beacon-slack").opts.additionalSecretOutputs).toEqual(["slacks"]);
+    expect(byName("content-contact-point-beacon-pager").opts.additionalSecretOutputs).toEqual(["pagerduties", "webhooks"]);
+    expect(byName("content-contact-point-beacon-email").opts.additionalSecretOutputs).toEqual([]);
+  });
+
+  it("makes each rule group wait for the datasources it queries and the contact points and mute timings it names", () => {
+    expect(byName("content-rule-group-beacon-client").opts.dependsOn).toEqual(["datasources"]);
+    expect(byName("content-rule-group-beacon-server").opts.dependsOn).toEqual(["datasources", "content-contact-point-beacon-pager", "content-mute-timing-beacon-release-window"]);
+    // The engine sees the Datasources component expanded into its datasources, and the folder through folderUid.
+    expect(dependencyNames(run, byName("content-rule-group-beacon-client"))).toEqual(["content-folder-alerts", ...DATASOURCE_RESOURCES]);
+    expect(dependencyNames(run, byName("content-rule-group-beacon-server"))).toEqual(
+      ["content-contact-point-beacon-pager", "content-folder-alerts", "content-mute-timing-beacon-release-window", ...DATASOURCE_RESOURCES].sort(),
+    );
+  });
+
+  it("makes the notification policy wait for every contact point and mute timing its tree routes to", () => {
+    const policy = byName("content-notification-policy");
+    expect([...policy.opts.dependsOn].sort()).toEqual(["content-contact-point-beacon-email", "content-contact-point-beacon-pager", "content-contact-point-beacon-slack", "content-mute-timing-beacon-release-window"]);
+    expect(dependencyNames(run, policy)).toEqual([...policy.opts.dependsOn].sort());
+  });
+
+  it("creates each dashboard after its folder (the folder input is the folder resource's uid)", () => {
+    for (const [dashboard, folder] of [
+      ["content-dashboard-beacon-client-overview", "content-folder-client"],
+      ["content-dashboard-beacon-server-red", "content-folder-server"],
+    ] as const) {
+      const r = byName(dashboard);
+      expect(r.propertyDependencies["folder"], dashboard).toEqual([byName(folder).urn]);
+      expect(dependencyNames(run, r)).toEqual([folder]);
+    }
+  });
+
+  it("parents every resource under its component and protects, ignores or replaces nothing unasked", () => {
+    for (const r of run.resources) {
+      expect(r.parentType, r.name).toBe(r.type.startsWith("beacon:infra:") ? "pulumi:pulumi:Stack" : r.name.startsWith("datasources-") ? "beacon:infra:Datasources" : r.name.startsWith("content-") ? "beacon:infra:Content" : "beacon:infra:SelfHostedGrafana");
+      expect([r.opts.protect, r.opts.retainOnDelete, r.opts.ignoreChanges, r.opts.replaceOnChanges], r.name).toEqual([undefined, undefined, [], []]);
+    }
+  });
+});
+
+describe("references by name", () => {
+  it("refuses a rule routing to a contact point the build does not define, naming group and receiver", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "beacon-generated-"));
+    try {
+      cpSync(FIXTURE_DIR, dir, { recursive: true });
+      const file = path.join(dir, "alerts", "grafana", "beacon-server.json");
+      writeFileSync(file, readFileSync(file, "utf8").replace('"receiver": "beacon-pager"', '"receiver": "beacon-nobody"'));
+      // A program error fails Pulumi's host through unhandled rejections: run it as the host does.
+      const result = nativeRun("Pulumi.self-hosted.yaml", { set: { "beacon:generatedDir": dir } });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`error: rule group beacon-server: receivers beacon-nobody are not contact points in ${dir}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,18 +1,18 @@
 // Pulumi.yaml and the committed example stacks: the program runs from them on plain Node
 // (native type stripping, as Pulumi's host runs it with `typescript: false`), under mocks.
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Manifest } from "../build/manifest.ts";
+import { nativeRun } from "./testing/run-program.ts";
 
-const NODE = path.resolve("node_modules", ".bin", "node");
 const manifest = JSON.parse(readFileSync(path.join("generated", "manifest.json"), "utf8")) as Manifest;
 
-function nativeRun(stackFile: string): { resources: number; types: Record<string, number> } {
-  const out = execFileSync(NODE, [path.join("infra", "testing", "native-run.ts"), stackFile], { encoding: "utf8" });
-  return JSON.parse(out.trim().split("\n").pop() ?? "") as { resources: number; types: Record<string, number> };
+function counts(stackFile: string): { resources: number; types: Record<string, number> } {
+  const run = nativeRun(stackFile);
+  if (run.status !== 0) throw new Error(`native-run ${stackFile} exited ${run.status}:\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as { resources: number; types: Record<string, number> };
 }
 
 describe("Pulumi project files", () => {
@@ -29,7 +29,7 @@ describe("Pulumi project files", () => {
   ])("%s provisions the whole build output", (file, target, cloudResources) => {
     const stack = parse(readFileSync(file, "utf8")) as { config: Record<string, string> };
     expect(stack.config["beacon:target"]).toBe(target);
-    const { resources, types } = nativeRun(file);
+    const { resources, types } = counts(file);
     console.log(`${file}: ${resources} resources`, types);
     expect(types["grafana:oss/dashboard:Dashboard"]).toBe(manifest.dashboards.length);
     expect(types["grafana:alerting/ruleGroup:RuleGroup"]).toBe(manifest.ruleGroups.length);

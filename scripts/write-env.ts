@@ -1,16 +1,18 @@
 // Writes client/.env and server/.env from the current Pulumi stack's outputs, so the apps
 // export OTLP into the stack `pulumi up` created. Usage: node scripts/write-env.ts [--stack <name>]
-// The Authorization header is a secret: it goes to the files (mode 0600) and nowhere else.
+// Reads only the outputs the apps need (infra/env-files.ts readStackOutputs): the OTLP endpoint
+// and, for Grafana Cloud, the Authorization header, the only output read with --show-secrets.
+// The header goes to the files (mode 0600) and nowhere else.
 import { execFileSync } from "node:child_process";
 import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { envFiles, parseStackOutputs } from "../infra/env-files.ts";
+import { envFiles, readStackOutputs } from "../infra/env-files.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 function pulumi(args: readonly string[]): string {
   try {
-    // stderr is inherited so CLI errors show; stdout (which holds the secret) is only parsed.
+    // stderr is inherited so CLI errors show; stdout (which may hold the secret) is only parsed.
     return execFileSync("pulumi", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { status?: number };
@@ -30,10 +32,11 @@ if (stackArgs.length > 0 && !(stackArgs.length === 2 && stackArgs[0] === "--stac
   process.exit(2);
 }
 const stackName = stackArgs[1] ?? pulumi(["stack", "--show-name"]).trim();
-const outputs = parseStackOutputs(JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets", "--stack", stackName])));
+const outputs = readStackOutputs(pulumi, stackName);
 const files = envFiles(outputs, stackName);
 for (const [app, text] of [["client", files.client], ["server", files.server]] as const) {
   const file = path.join(ROOT, app, ".env");
   writePrivate(file, text);
   console.log(`wrote ${path.relative(ROOT, file)} (mode 0600): OTLP endpoint ${outputs.otlpEndpoint}, Authorization header ${outputs.otlpAuthorizationHeader ? "set" : "not needed"}`);
 }
+if (outputs.otlpTokenExpiresAt) console.log(`the OTLP token expires at ${outputs.otlpTokenExpiresAt}: run this again after the \`pulumi up\` that rotates it`);

@@ -1,6 +1,7 @@
 // The markdown review of content changes between two versions of generated/: dashboards,
-// panels and alerts added, removed or changed, with each changed query, threshold, unit and
-// `for` shown old → new. Server-managed fields (id, version) are ignored.
+// rows, panels and alerts added, removed, renamed, moved or changed, with each changed query,
+// threshold, unit and `for` shown old → new. Panels and rows are matched by their stable id (a
+// rename is one panel whose title changed). Server-managed fields (version, ...) are ignored.
 import { parse as parseYaml } from "yaml";
 import { jsonChanges, type JsonChange } from "./json-changes.ts";
 
@@ -56,19 +57,65 @@ interface PanelJson extends Json {
   gridPos?: unknown;
 }
 
-function panelsOf(d: Json): Map<string, PanelJson> {
-  const out = new Map<string, PanelJson>();
+/** A panel (or row) with where it sits: its row and its rank among that row's panels. */
+interface Placed {
+  readonly panel: PanelJson;
+  /** The row panel it belongs to (rows themselves and panels above the first row: none). */
+  readonly row: PanelJson | undefined;
+}
+
+/** Every panel and row in layout order; a panel belongs to the collapsed row holding it, or the row above it. */
+function placedPanels(d: Json): Placed[] {
+  const out: Placed[] = [];
+  let row: PanelJson | undefined;
   for (const p of (d.panels ?? []) as PanelJson[]) {
-    for (const q of p.type === "row" ? [p, ...(p.panels ?? [])] : [p]) out.set(q.title ?? `#${q.id}`, q);
+    if (p.type === "row") {
+      row = p;
+      out.push({ panel: p, row: undefined });
+      for (const child of p.panels ?? []) out.push({ panel: child, row: p });
+    } else out.push({ panel: p, row });
   }
   return out;
 }
+
+const panelCount = (d: Json) => placedPanels(d).filter((p) => p.panel.type !== "row").length;
+
+/**
+ * Pairs the panels (or rows) of two versions of a dashboard by their stable id, so a renamed
+ * panel is one panel with a new title. The build numbers panels in layout order, so an inserted
+ * or moved panel shifts the ids after it: a pair must also share its title or its queries, and
+ * a panel whose id changed is found again by its title (it moved). What is left with the same id
+ * changed both title and queries; anything else was added or removed.
+ */
+function pairPanels(before: Placed[], after: Placed[]): { pairs: [Placed, Placed][]; added: Placed[]; removed: Placed[] } {
+  const left = new Set(before);
+  const right = new Set(after);
+  const pairs: [Placed, Placed][] = [];
+  const queries = (p: PanelJson) => JSON.stringify((p.targets ?? []).map(queryOf));
+  const pass = (same: (a: PanelJson, b: PanelJson) => boolean) => {
+    for (const a of [...left]) {
+      const matches = [...right].filter((b) => same(a.panel, b.panel));
+      if (matches.length !== 1) continue;
+      pairs.push([a, matches[0]!]);
+      left.delete(a);
+      right.delete(matches[0]!);
+    }
+  };
+  pass((a, b) => a.id !== undefined && a.id === b.id && a.title === b.title);
+  pass((a, b) => a.id !== undefined && a.id === b.id && (a.targets ?? []).length > 0 && queries(a) === queries(b));
+  pass((a, b) => a.title !== undefined && a.title === b.title);
+  pass((a, b) => a.id !== undefined && a.id === b.id);
+  return { pairs, added: [...right], removed: [...left] };
+}
+
+const rowName = (row: PanelJson | undefined) => (row === undefined ? "top" : `row "${row.title ?? `#${row.id}`}"`);
 
 const queryOf = (t: { expr?: string; query?: string }) => t.expr ?? t.query;
 
 function panelRows(name: string, a: PanelJson, b: PanelJson): [string, string, string][] {
   const rows: [string, string, string][] = [];
   const at = `panel "${name}"`;
+  if (a.title !== b.title) rows.push([`${at} title`, code(a.title), code(b.title)]);
   if (a.type !== b.type) rows.push([`${at} type`, code(a.type), code(b.type)]);
   const ua = a.fieldConfig?.defaults?.unit;
   const ub = b.fieldConfig?.defaults?.unit;
@@ -81,8 +128,12 @@ function panelRows(name: string, a: PanelJson, b: PanelJson): [string, string, s
   for (const ref of new Set([...qa.keys(), ...qb.keys()])) {
     if (qa.get(ref) !== qb.get(ref)) rows.push([`${at} query ${ref}`, code(qa.get(ref)), code(qb.get(ref))]);
   }
-  if (JSON.stringify(a.gridPos) !== JSON.stringify(b.gridPos)) rows.push([`${at} layout`, code(a.gridPos), code(b.gridPos)]);
-  const handled = new Set([...SERVER_MANAGED, "type", "targets", "gridPos", "panels", "fieldConfig"]);
+  const size = (p: PanelJson) => {
+    const g = p.gridPos as { w?: number; h?: number } | undefined;
+    return g === undefined ? undefined : `${g.w ?? "?"}×${g.h ?? "?"}`;
+  };
+  if (size(a) !== size(b)) rows.push([`${at} size`, code(size(a)), code(size(b))]);
+  const handled = new Set([...SERVER_MANAGED, "type", "title", "targets", "gridPos", "panels", "fieldConfig", "collapsed"]);
   rows.push(...genericRows(jsonChanges(a, b, handled), `${at} `, 6));
   const fa = { ...a.fieldConfig, defaults: { ...a.fieldConfig?.defaults, unit: undefined, thresholds: undefined } };
   const fb = { ...b.fieldConfig, defaults: { ...b.fieldConfig?.defaults, unit: undefined, thresholds: undefined } };
@@ -90,10 +141,46 @@ function panelRows(name: string, a: PanelJson, b: PanelJson): [string, string, s
   return rows;
 }
 
+/** Rows added, removed, renamed; panels added, removed, moved and changed, matched by id (pairPanels). */
+function panelChanges(da: Json, db: Json): [string, string, string][] {
+  const rows: [string, string, string][] = [];
+  const pa = placedPanels(da);
+  const pb = placedPanels(db);
+  const isRow = (p: Placed) => p.panel.type === "row";
+  const rowPairs = pairPanels(pa.filter(isRow), pb.filter(isRow));
+  for (const r of rowPairs.added) rows.push([`row "${r.panel.title}" added`, "—", "—"]);
+  for (const r of rowPairs.removed) rows.push([`row "${r.panel.title}" removed`, "—", "—"]);
+  for (const [a, b] of rowPairs.pairs) if (a.panel.title !== b.panel.title) rows.push([`row "${b.panel.title}" title`, code(a.panel.title), code(b.panel.title)]);
+  // A panel's row is the same row when the row pairs up with its old one.
+  const rowOf = new Map(rowPairs.pairs.map(([a, b]) => [a.panel, b.panel] as const));
+
+  const { pairs, added, removed } = pairPanels(pa.filter((p) => !isRow(p)), pb.filter((p) => !isRow(p)));
+  for (const p of added) rows.push([`panel "${p.panel.title}" added`, "—", code(p.panel.targets?.map(queryOf))]);
+  for (const p of removed) rows.push([`panel "${p.panel.title}" removed`, code(p.panel.targets?.map(queryOf)), "—"]);
+  // Moved: into another row, or to another place among the panels that stayed in its row. Ids
+  // and x/y shift whenever something above is inserted or resized; that alone is no move.
+  const sameRow = (a: PanelJson | undefined, b: PanelJson | undefined) => (a === undefined ? b === undefined : rowOf.get(a) === b);
+  const stayed = pairs.filter(([a, b]) => sameRow(a.row, b.row));
+  const rank = (pair: [Placed, Placed], side: 0 | 1, order: Placed[]) =>
+    stayed
+      .filter((q) => q[side].row === pair[side].row)
+      .sort((q, r) => order.indexOf(q[side]) - order.indexOf(r[side]))
+      .indexOf(pair);
+  for (const pair of pairs) {
+    const [a, b] = pair;
+    const name = b.panel.title ?? `#${b.panel.id}`;
+    const where = (p: Placed, at: number) => (at >= 0 ? `${rowName(p.row)}, panel ${at + 1}` : rowName(p.row));
+    if (!sameRow(a.row, b.row)) rows.push([`panel "${name}" moved`, code(rowName(a.row)), code(rowName(b.row))]);
+    else if (rank(pair, 0, pa) !== rank(pair, 1, pb)) rows.push([`panel "${name}" moved`, code(where(a, rank(pair, 0, pa))), code(where(b, rank(pair, 1, pb)))]);
+    rows.push(...panelRows(name, a.panel, b.panel));
+  }
+  return rows;
+}
+
 function dashboardSection(before: Files, after: Files): Section {
   const a = byKey(before, "dashboards/", (d) => String(d.uid));
   const b = byKey(after, "dashboards/", (d) => String(d.uid));
-  const label = (d: Json) => `${d.title} (\`${d.uid}\`) — ${panelsOf(d).size} panels`;
+  const label = (d: Json) => `${d.title} (\`${d.uid}\`) — ${panelCount(d)} panels`;
   const section: Section = { title: "Dashboards", added: [], removed: [], changed: [] };
   for (const [uid, d] of b) if (!a.has(uid)) section.added.push(label(d));
   for (const [uid, d] of a) if (!b.has(uid)) section.removed.push(label(d));
@@ -104,14 +191,7 @@ function dashboardSection(before: Files, after: Files): Section {
     for (const field of ["title", "description", "tags", "refresh", "time"]) {
       if (JSON.stringify(da[field]) !== JSON.stringify(db[field])) rows.push([field, code(da[field]), code(db[field])]);
     }
-    const pa = panelsOf(da);
-    const pb = panelsOf(db);
-    for (const [name, p] of pb) if (!pa.has(name)) rows.push([`panel "${name}" added`, "—", code(p.targets?.map(queryOf))]);
-    for (const [name, p] of pa) if (!pb.has(name)) rows.push([`panel "${name}" removed`, code(p.targets?.map(queryOf)), "—"]);
-    for (const [name, p] of pb) {
-      const old = pa.get(name);
-      if (old) rows.push(...panelRows(name, old, p));
-    }
+    rows.push(...panelChanges(da, db));
     rows.push(...genericRows(jsonChanges(da.templating, db.templating, SERVER_MANAGED), "variables ", 6));
     if (rows.length > 0) section.changed.push({ name: `${db.title} (\`${uid}\`)`, rows });
   }

@@ -3,9 +3,10 @@
 // has a query library) saved queries. The content itself is read from generated/, never typed here.
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import { muteTimingIntervals, notificationPolicyArgs, policyReferences, ruleGroupRules } from "../alerting-args.ts";
+import { muteTimingIntervals, notificationPolicyArgs, policyReferences, ruleGroupReferences, ruleGroupRules } from "../alerting-args.ts";
 import { contactPointBlocks, sensitiveBlocks } from "../contact-point-args.ts";
 import type { GeneratedContent } from "../generated-content.ts";
+import { savedQueryArgs } from "../saved-query-args.ts";
 
 export interface ContentArgs {
   readonly content: GeneratedContent;
@@ -57,48 +58,58 @@ export class Content extends pulumi.ComponentResource {
         ),
     );
 
+    const muteTimings = new Map(
+      content.muteTimings.map((m) => [m.name, new grafana.alerting.MuteTiming(`${name}-mute-timing-${slug(m.name)}`, { name: m.name, intervals: muteTimingIntervals(m) }, child)] as const),
+    );
+
+    const contactPoints = new Map(
+      content.contactPoints.map((cp) => {
+        const blocks = contactPointBlocks(cp, args.contactPointSecrets);
+        const resource = new grafana.alerting.ContactPoint(
+          `${name}-contact-point-${slug(cp.name)}`,
+          { name: cp.name, ...blocks },
+          // Credential-bearing blocks stay encrypted in state even where the provider echoes them back.
+          { ...child, additionalSecretOutputs: sensitiveBlocks(blocks) },
+        );
+        return [cp.name, resource] as const;
+      }),
+    );
+
+    /** The contact points and mute timings named in `refs`; each must exist (Grafana refers to them by name only). */
+    const referenced = (refs: { receivers: Set<string>; muteTimings: Set<string> }, what: string): pulumi.Resource[] => {
+      const unknown = [...refs.receivers].filter((r) => !contactPoints.has(r));
+      if (unknown.length > 0) throw new Error(`${what}: receivers ${unknown.join(", ")} are not contact points in ${content.dir}`);
+      const unknownTimings = [...refs.muteTimings].filter((m) => !muteTimings.has(m));
+      if (unknownTimings.length > 0) throw new Error(`${what}: mute timings ${unknownTimings.join(", ")} are not defined in ${content.dir}`);
+      return [...[...refs.receivers].map((r) => contactPoints.get(r)), ...[...refs.muteTimings].map((m) => muteTimings.get(m))].filter(
+        (r): r is grafana.alerting.ContactPoint | grafana.alerting.MuteTiming => r !== undefined,
+      );
+    };
+
     const ruleGroups = content.ruleGroups.map(
       ({ group }) =>
         new grafana.alerting.RuleGroup(
           `${name}-rule-group-${slug(group.title)}`,
           { name: group.title, folderUid: folderOf(group.folderUid, `rule group ${group.title}`).uid, intervalSeconds: group.interval, rules: ruleGroupRules(group) },
-          { ...child, dependsOn: [args.datasources] },
+          // Rules query the datasources and may route to contact points and mute timings by name:
+          // nothing ties them together in the inputs, so the order is stated here.
+          { ...child, dependsOn: [args.datasources, ...referenced(ruleGroupReferences(group), `rule group ${group.title}`)] },
         ),
     );
 
-    const muteTimings = content.muteTimings.map(
-      (m) => new grafana.alerting.MuteTiming(`${name}-mute-timing-${slug(m.name)}`, { name: m.name, intervals: muteTimingIntervals(m) }, child),
-    );
-
-    const contactPoints = content.contactPoints.map((cp) => {
-      const blocks = contactPointBlocks(cp, args.contactPointSecrets);
-      return new grafana.alerting.ContactPoint(
-        `${name}-contact-point-${slug(cp.name)}`,
-        { name: cp.name, ...blocks },
-        // Credential-bearing blocks stay encrypted in state even where the provider echoes them back.
-        { ...child, additionalSecretOutputs: sensitiveBlocks(blocks) },
-      );
-    });
-
-    const refs = policyReferences(content.notificationPolicy);
-    const known = new Set(content.contactPoints.map((cp) => cp.name));
-    const unknown = [...refs.receivers].filter((r) => !known.has(r));
-    if (unknown.length > 0) throw new Error(`notification policy: receivers ${unknown.join(", ")} are not contact points in ${content.dir}`);
-    const timings = new Set(content.muteTimings.map((m) => m.name));
-    const unknownTimings = [...refs.muteTimings].filter((m) => !timings.has(m));
-    if (unknownTimings.length > 0) throw new Error(`notification policy: mute timings ${unknownTimings.join(", ")} are not defined in ${content.dir}`);
+    // The tree names every contact point and mute timing it routes to by name only.
     new grafana.alerting.NotificationPolicy(`${name}-notification-policy`, notificationPolicyArgs(content.notificationPolicy), {
       ...child,
-      dependsOn: [...contactPoints, ...muteTimings],
+      dependsOn: referenced(policyReferences(content.notificationPolicy), "notification policy"),
     });
 
     if (args.queryLibrary) {
       for (const item of content.queryLibrary) {
-        new grafana.apps.GenericResource(`${name}-saved-query-${item.metadata.name}`, { manifest: item }, child);
+        new grafana.apps.v1.Query(`${name}-saved-query-${item.metadata.name}`, savedQueryArgs(item), child);
       }
       this.savedQueryCount = content.queryLibrary.length;
     } else {
-      // @pulumiverse/grafana has no typed query library resource; the App Platform one needs
+      // The query library (App Platform, queries.grafana.app/v1) needs Grafana Cloud or
       // Grafana ≥ 12.4 with the queryLibrary feature, so it is opt-in (beacon:queryLibrary).
       if (content.queryLibrary.length > 0) {
         void pulumi.log.info(
@@ -112,7 +123,7 @@ export class Content extends pulumi.ComponentResource {
     this.folderUids = pulumi.all([...folders.values()].map((f) => f.uid));
     this.dashboardUids = pulumi.all(dashboards.map((d) => d.uid));
     this.ruleGroupNames = pulumi.all(ruleGroups.map((g) => g.name));
-    this.contactPointNames = pulumi.all(contactPoints.map((c) => c.name));
+    this.contactPointNames = pulumi.all([...contactPoints.values()].map((c) => c.name));
     this.registerOutputs({
       folderUids: this.folderUids,
       dashboardUids: this.dashboardUids,

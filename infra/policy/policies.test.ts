@@ -28,6 +28,7 @@ describe("policy pack", () => {
       ["dashboard-uid-and-tags", "mandatory"],
       ["alert-rule-severity-runbook-for", "mandatory"],
       ["no-plaintext-secrets", "mandatory"],
+      ["alerting-dependencies", "mandatory"],
     ]);
   });
 });

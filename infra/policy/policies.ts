@@ -1,7 +1,8 @@
 // Policies that fail `pulumi preview --policy-pack infra/policy` on content this project must
 // not ship: a dashboard without uid or tags, an alert without severity, runbook or `for`, a
-// credential that would be stored in plain text. Each reports what and where.
-import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+// credential that would be stored in plain text, alerting that could be created before what it
+// names. Each reports what and where.
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { SENSITIVE_FIELDS, type ContactPointBlock } from "../contact-point-args.ts";
 
 export const TYPES = {
@@ -9,6 +10,8 @@ export const TYPES = {
   ruleGroup: "grafana:alerting/ruleGroup:RuleGroup",
   contactPoint: "grafana:alerting/contactPoint:ContactPoint",
   dataSource: "grafana:oss/dataSource:DataSource",
+  muteTiming: "grafana:alerting/muteTiming:MuteTiming",
+  notificationPolicy: "grafana:alerting/notificationPolicy:NotificationPolicy",
 } as const;
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
@@ -122,4 +125,61 @@ export const noPlaintextSecrets: ResourceValidationPolicy = {
   },
 };
 
-export const POLICIES: ResourceValidationPolicy[] = [dashboardUidAndTags, alertRuleMetadata, noPlaintextSecrets];
+interface RoutingProps {
+  contactPoint?: string;
+  muteTimings?: string[];
+  activeTimings?: string[];
+  policies?: RoutingProps[];
+}
+interface RuleGroupRuleProps {
+  name?: string;
+  datas?: { datasourceUid?: string }[];
+  notificationSettings?: RoutingProps;
+}
+
+/** Names Grafana resolves at write time: they must exist first, so the resource must depend on them. */
+function routingNames(r: RoutingProps | undefined, into: { contactPoints: Set<string>; muteTimings: Set<string> }): void {
+  if (r === undefined) return;
+  if (r.contactPoint) into.contactPoints.add(r.contactPoint);
+  for (const m of [...(r.muteTimings ?? []), ...(r.activeTimings ?? [])]) into.muteTimings.add(m);
+  for (const child of r.policies ?? []) routingNames(child, into);
+}
+
+export const alertingDependencies: StackValidationPolicy = {
+  name: "alerting-dependencies",
+  description:
+    "Rule groups and the notification policy refer to datasources, contact points and mute timings by uid or name only; each one the stack manages must be a dependency, or `pulumi up` may create the reference before its target.",
+  enforcementLevel: "mandatory",
+  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    const index = (type: string, key: string) => new Map(args.resources.filter((r) => r.type === type).map((r) => [String(r.props[key]), r] as const));
+    const contactPoints = index(TYPES.contactPoint, "name");
+    const muteTimings = index(TYPES.muteTiming, "name");
+    const datasources = index(TYPES.dataSource, "uid");
+    const check = (r: PolicyResource, what: string, names: { contactPoints: Set<string>; muteTimings: Set<string>; datasources: Set<string> }) => {
+      const deps = new Set(r.dependencies.map((d) => d.urn));
+      const missing = [
+        ...[...names.datasources].filter((n) => datasources.has(n) && !deps.has(datasources.get(n)!.urn)).map((n) => `datasource ${n}`),
+        ...[...names.contactPoints].filter((n) => contactPoints.has(n) && !deps.has(contactPoints.get(n)!.urn)).map((n) => `contact point ${n}`),
+        ...[...names.muteTimings].filter((n) => muteTimings.has(n) && !deps.has(muteTimings.get(n)!.urn)).map((n) => `mute timing ${n}`),
+      ];
+      if (missing.length > 0) report(`${what} does not depend on ${missing.join(", ")}; add them to its dependsOn`, r.urn);
+    };
+    for (const r of args.resources) {
+      if (r.type === TYPES.ruleGroup) {
+        const names = { contactPoints: new Set<string>(), muteTimings: new Set<string>(), datasources: new Set<string>() };
+        for (const rule of (r.props["rules"] ?? []) as RuleGroupRuleProps[]) {
+          for (const d of rule.datas ?? []) if (d.datasourceUid) names.datasources.add(d.datasourceUid);
+          routingNames(rule.notificationSettings, names);
+        }
+        check(r, `rule group ${String(r.props["name"] ?? r.name)}`, names);
+      }
+      if (r.type === TYPES.notificationPolicy) {
+        const names = { contactPoints: new Set<string>(), muteTimings: new Set<string>(), datasources: new Set<string>() };
+        routingNames(r.props as RoutingProps, names);
+        check(r, "the notification policy", names);
+      }
+    }
+  },
+};
+
+export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [dashboardUidAndTags, alertRuleMetadata, noPlaintextSecrets, alertingDependencies];

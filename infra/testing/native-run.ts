@@ -1,23 +1,42 @@
 // Runs the program the way Pulumi's nodejs host does with `typescript: false`: plain Node,
 // native type stripping, a dynamic import of infra/index.ts (here under Pulumi's mocks, as
-// the CLI cannot be installed). Usage: node infra/testing/native-run.ts <Pulumi.<stack>.yaml>
-// Prints {"resources": <custom resource count>, "types": {...}} on stdout.
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
-import { runProgram } from "./run-program.ts";
+// the CLI cannot be installed).
+//   node infra/testing/native-run.ts <Pulumi.<stack>.yaml> [--state '{"<type>": {<output>: <value>}}'] [--set <key>=<value>]...
+// --state overrides what the mocked provider returns for every resource of a type (e.g. a stack
+// without an OTLP URL); --set overrides a setting of the stack file. Prints
+// {"resources": <custom resource count>, "types": {...}} on stdout.
+// A program error fails the process with the error's message on stderr, as Pulumi's host
+// reports it (message only, no JavaScript stack, for a ResourceError).
+import { countsByType, runStackFile } from "./run-program.ts";
 
-const stackFile = process.argv[2];
-if (!stackFile) throw new Error("usage: native-run.ts <Pulumi.<stack>.yaml>");
-const { config } = parse(readFileSync(stackFile, "utf8")) as { config: Record<string, string> };
-// The example stacks leave secrets to `pulumi config set --secret`; supply stand-ins.
-const secrets: Record<string, string> = {
-  "beacon:cloudAccessPolicyToken": "glc_stand_in",
-  "beacon:grafanaAuth": "admin:admin",
-  "beacon:slackWebhookUrl": "https://hooks.slack.example/stand-in",
-  "beacon:pagerdutyIntegrationKey": "stand-in",
-  "beacon:alertWebhookUrl": "https://alerts.example/stand-in",
+const USAGE = "usage: native-run.ts <Pulumi.<stack>.yaml> [--state <json>] [--set <key>=<value>]...";
+const [stackFile, ...rest] = process.argv.slice(2);
+if (!stackFile) throw new Error(USAGE);
+let state: Record<string, Record<string, unknown>> = {};
+const settings: Record<string, string> = {};
+for (let i = 0; i < rest.length; i += 2) {
+  const [flag, value] = [rest[i], rest[i + 1]];
+  if (value === undefined) throw new Error(USAGE);
+  if (flag === "--state") state = JSON.parse(value) as typeof state;
+  else if (flag === "--set" && value.includes("=")) settings[value.slice(0, value.indexOf("="))] = value.slice(value.indexOf("=") + 1);
+  else throw new Error(USAGE);
+}
+
+// Pulumi surfaces a failed output through unhandled rejections; its host logs each once and fails.
+const reported = new Set<string>();
+const fail = (err: unknown) => {
+  const message = err instanceof Error ? err.message.replace(/^error serializing property "[^"]*": /, "") : String(err);
+  if (!reported.has(message)) console.error(`error: ${message}`);
+  reported.add(message);
+  process.exitCode = 1;
 };
-const run = await runProgram({ ...config, ...secrets }, Object.keys(secrets));
-const types: Record<string, number> = {};
-for (const r of run.resources.filter((x) => x.custom)) types[r.type] = (types[r.type] ?? 0) + 1;
-console.log(JSON.stringify({ resources: Object.values(types).reduce((a, b) => a + b, 0), types }));
+process.on("unhandledRejection", fail);
+process.on("uncaughtException", fail);
+
+try {
+  const run = await runStackFile(stackFile, settings, (type, _name, s) => ({ ...s, ...state[type] }));
+  const types = countsByType(run);
+  console.log(JSON.stringify({ resources: Object.values(types).reduce((a, b) => a + b, 0), types }));
+} catch (err) {
+  fail(err);
+}
