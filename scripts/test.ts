@@ -20,7 +20,10 @@ await step("setup: Debian tools (promtool, Prometheus, Alertmanager, Chromium)",
   ensureSystemTools(SYSTEM_TOOLS.promtool, SYSTEM_TOOLS.prometheus, SYSTEM_TOOLS.alertmanager, SYSTEM_TOOLS.chromium),
 );
 await step("setup: collector and vegeta builds (cached in ~/.cache/beacon)", () => $`node stack/runner/tools.ts all`);
-await step("typecheck", () => $`tsc -p tsconfig.json`);
+await step("typecheck (the project, and the k6 scripts against @types/k6)", async () => {
+  await $`tsc -p tsconfig.json`;
+  await $`tsc -p loadtest/tsconfig.json`;
+});
 await step("generated content is up to date (build --check)", () => $`node scripts/build.ts --check`);
 await step("lint", () => $`node scripts/lint.ts`);
 await step("unit and integration tests (vitest)", () => $`vitest run`);
