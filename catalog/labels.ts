@@ -188,8 +188,8 @@ export const WS_EVENT = enumLabel(
 
 export const WS_CLOSE_REASON = enumLabel(
   "reason",
-  ["client_close", "server_close", "ping_timeout", "error", "shutdown"],
-  "Why a server-side WebSocket closed.",
+  ["client_close", "server_close", "ping_timeout", "error", "shutdown", "slow_consumer"],
+  "Why a server-side WebSocket closed ('slow_consumer': it stopped reading and its send buffer overflowed).",
 );
 
 export const MESSAGE_OUTCOME = enumLabel(
@@ -212,8 +212,8 @@ export const LINK_STATUS = enumLabel(
 
 export const LINK_FAILURE_REASON = enumLabel(
   "reason",
-  ["none", "timeout", "http_error", "not_html", "network", "invalid_url"],
-  "Why link processing failed ('none' when it completed).",
+  ["none", "timeout", "http_error", "not_html", "network", "invalid_url", "blocked", "shed"],
+  "Why link processing failed ('none' when it completed; 'blocked': not a public address or port; 'shed': over the link queue's bounds).",
 );
 
 // Unbounded identifiers: declared so spans and logs can name them, never allowed on metrics.

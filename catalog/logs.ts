@@ -86,7 +86,7 @@ export const LOG_EVENTS = {
       str("link_id", "Link id"),
       str("link_domain", "Host of the URL; top domains come from here, never from a metric label"),
       str("link_status", "completed | failed"),
-      str("link_failure_reason", "none | timeout | http_error | not_html | network | invalid_url"),
+      str("link_failure_reason", "none | timeout | http_error | not_html | network | invalid_url | blocked | shed"),
       num("duration_ms", "Processing time in milliseconds"),
       str("link_title", "Extracted page title"),
     ],

@@ -193,7 +193,7 @@ export const SPAN_FAMILIES = {
       str("link.id", "Link id"),
       str("link.domain", "Host of the URL"),
       str("link.status", "completed | failed"),
-      str("link.failure_reason", "timeout | http_error | not_html | network | invalid_url"),
+      str("link.failure_reason", "timeout | http_error | not_html | network | invalid_url | blocked"),
       int("http.response.status_code", "Status of the fetch"),
     ],
     emittedBy: ["server"],

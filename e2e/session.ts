@@ -45,6 +45,8 @@ const SERVER_ENV = {
   CHAT_SERVER_SLOW_REQUEST_MS: "1",
   CHAT_SERVER_TRACE_BUFFER_SPANS: "16",
   CHAT_SERVER_FAULT_INJECTION: "true",
+  // The fixture pages are served on 127.0.0.1; the server refuses loopback links otherwise.
+  CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true",
 };
 /**
  * Server fault switch the e2e needs (server/ must provide it; a server without it ignores the
@@ -76,7 +78,8 @@ async function post(serverUrl: string, token: string, chatroomId: string, conten
   });
 }
 
-async function postLinks(serverUrl: string, chatroomId: string, urls: readonly string[]): Promise<string[]> {
+/** Posts the links; returns their ids and the poster's token (link status is for room readers only). */
+async function postLinks(serverUrl: string, chatroomId: string, urls: readonly string[]): Promise<{ ids: string[]; token: string }> {
   const signIn = await fetch(`${serverUrl}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "link_poster" }) });
   const { token } = (await signIn.json()) as { token: string };
   const res = await fetch(`${serverUrl}/api/chatrooms/${chatroomId}/messages`, {
@@ -86,7 +89,7 @@ async function postLinks(serverUrl: string, chatroomId: string, urls: readonly s
   });
   if (res.status !== 201) throw new Error(`e2e: posting links answered ${res.status}: ${await res.text()}`);
   const { message } = (await res.json()) as { message: { links: { id: string }[] } };
-  return message.links.map((l) => l.id);
+  return { ids: message.links.map((l) => l.id), token };
 }
 
 export async function runE2eSession(stack: StackEndpoints, log: (line: string) => void): Promise<E2eSession> {
@@ -117,9 +120,10 @@ export async function runE2eSession(stack: StackEndpoints, log: (line: string) =
     log(`session: joined ${client.joined.length} rooms, sent ${client.sent}, received ${client.received}, ${client.dialogsOpened} dialogs, updater ${client.updaterVersion}`);
 
     const room = SEED_CHATROOMS[0]?.id ?? "1001";
-    const ids = await postLinks(server.url, room, Object.values(pages.urls));
+    const posted = await postLinks(server.url, room, Object.values(pages.urls));
+    const readLink = async (id: string) => (await (await fetch(`${server.url}/api/links/${id}`, { headers: { authorization: `Bearer ${posted.token}` } })).json()) as LinkStatus;
     const links = await waitFor(
-      () => Promise.all(ids.map(async (id) => (await (await fetch(`${server.url}/api/links/${id}`)).json()) as LinkStatus)),
+      () => Promise.all(posted.ids.map(readLink)),
       (ls) => ls.every((l) => l.status === "completed" || l.status === "failed"),
       30_000,
       250,
@@ -186,7 +190,7 @@ export async function runE2eSession(stack: StackEndpoints, log: (line: string) =
     ).catch(() => log("client had not reconnected every room within 30 s (continuing)"));
 
     const imported = await importSeedLogs(stack.lokiPush);
-    log(`seed 001 JSONL: ${imported} log entries imported into Loki`);
+    log(`seed 001 JSONL: ${imported} log entries pushed through Loki's push API`);
     // Let a few export intervals pass with the client still running (gauges, process metrics).
     await new Promise((r) => setTimeout(r, 5_000));
     await harness.close();

@@ -24,7 +24,7 @@ export const ListChatroomsResponse = z.object({ chatrooms: z.array(Chatroom) });
 export const Emote = z.object({ id: z.string(), name: z.string(), source: z.enum(["7tv", "kick", "bttv"]), url: z.string() });
 export const EmoteSetResponse = z.object({ chatroomId: z.string(), emotes: z.array(Emote) });
 
-/** A message id as the server issues them (a UUID); the bound keeps a bad one short in errors. */
+/** A message id as the server issues them (a decimal number, never reused); the bound keeps a bad one short in errors. */
 export const MessageId = z.string().min(1, "message id is empty").max(64, "message id is longer than 64 characters");
 
 export const PostMessageRequest = z.object({
@@ -70,8 +70,19 @@ export const PresenceEvent = z.object({
   viewers: z.number().int().nonnegative(),
 });
 
-/** One chatroom with its most recent messages (oldest first). */
-export const ChatroomResponse = z.object({ chatroom: Chatroom, messages: z.array(ChatMessage) });
+/**
+ * Most messages one page of history holds. GET /api/chatrooms/:id answers the latest page;
+ * `?before=<olderCursor>` the page before it, and `?limit=<n>` (1 to this) asks for fewer.
+ */
+export const MAX_HISTORY_PAGE = 200;
+
+/** One chatroom with a page of its messages (oldest first). */
+export const ChatroomResponse = z.object({
+  chatroom: Chatroom,
+  messages: z.array(ChatMessage),
+  /** Pass as `?before=` for the older page; absent when this page holds the room's first message. */
+  olderCursor: z.string().optional(),
+});
 
 export const HealthResponse = z.object({ status: z.literal("ok"), uptimeSeconds: z.number() });
 
@@ -82,7 +93,8 @@ export const LinkStatus = z.object({
   url: z.string(),
   domain: z.string(),
   status: z.enum(["pending", "processing", "completed", "failed"]),
-  failureReason: z.enum(["timeout", "http_error", "not_html", "network", "invalid_url"]).optional(),
+  /** "blocked": the URL names an address, port or scheme the server does not fetch (internal networks). */
+  failureReason: z.enum(["timeout", "http_error", "not_html", "network", "invalid_url", "blocked"]).optional(),
   title: z.string().optional(),
   description: z.string().optional(),
   favicon: z.string().optional(),

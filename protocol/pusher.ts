@@ -33,5 +33,9 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export const ServerFrame = z.object({ event: z.string(), channel: z.string().optional(), data: z.string() });
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
-/** Close codes: 4200 = please reconnect (Pusher), 4001 = protocol error, 1001 = server going away. */
-export const CLOSE_CODES = { reconnect: 4200, protocolError: 4001, goingAway: 1001 } as const;
+/**
+ * Close codes: 4200 = please reconnect (Pusher), 4001 = protocol error, 1001 = server going
+ * away, 1013 = try again later (RFC 6455): the client fell too far behind reading its frames
+ * (a slow consumer); reconnect after a backoff and reload the history.
+ */
+export const CLOSE_CODES = { reconnect: 4200, protocolError: 4001, goingAway: 1001, tryAgainLater: 1013 } as const;

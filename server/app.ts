@@ -1,6 +1,7 @@
 // Composes the chat server: state, HTTP API, WebSocket hub and link processor on one
 // node:http server. Telemetry is passed in (no-ops when off), so tests and the benchmark
-// can run it with telemetry on or off in-process.
+// can run it with telemetry on or off in-process. The server bounds what a client can hold:
+// connections in total and per address, and time to send headers and a whole request.
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,9 +9,13 @@ import type { Context } from "@opentelemetry/api";
 import type { Emote } from "../protocol/index.ts";
 import { EVENTS, WS_PATH } from "../protocol/index.ts";
 import type { ServerConfig } from "./config.ts";
+import { limitConnections } from "./http/connection-limits.ts";
+import type { ConnectionLimits } from "./http/connection-limits.ts";
 import { createRequestListener } from "./http/listener.ts";
 import { LinkProcessor } from "./links/processor.ts";
+import { LinkStore } from "./links/link-store.ts";
 import { ChatState } from "./state.ts";
+import { openDatabase } from "./store/database.ts";
 import type { ServerTelemetry } from "./telemetry/types.ts";
 import { ChatHub } from "./ws/hub.ts";
 
@@ -24,6 +29,7 @@ export interface ChatServer {
   readonly state: ChatState;
   readonly hub: ChatHub;
   readonly links: LinkProcessor;
+  readonly connectionLimits: ConnectionLimits;
   /** Test and admin hook: asks every WebSocket client to reconnect (close code 4200). */
   dropConnections(): number;
   /** Replaces a chatroom's emote set and pushes the update to its subscribers. */
@@ -32,18 +38,38 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-export type ChatServerOptions = Pick<ServerConfig, "host" | "port" | "ws" | "links" | "faultInjection">;
+export type ChatServerOptions = Pick<ServerConfig, "host" | "port" | "http" | "ws" | "links" | "store" | "faultInjection">;
 
 export async function startChatServer(options: ChatServerOptions, telemetry: ServerTelemetry): Promise<ChatServer> {
-  const state = new ChatState();
-  const hub = new ChatHub({ state, telemetry, heartbeatMs: options.ws.heartbeatMs });
-  const links = new LinkProcessor({ telemetry, ...options.links });
-  const httpServer = createServer(createRequestListener({ state, hub, links, startedAt: Date.now(), faultInjection: options.faultInjection }, telemetry));
+  const db = openDatabase(options.store);
+  const state = new ChatState(db);
+  const linkStore = new LinkStore(db);
+  // Fetches that were running when a previous process stopped will never finish.
+  linkStore.failUnfinished();
+  const hub = new ChatHub({ state, telemetry, ...options.ws });
+  const links = new LinkProcessor({ telemetry, store: linkStore, ...options.links });
+  const { http } = options;
+  const httpServer = createServer(
+    {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      keepAliveTimeout: http.keepAliveTimeoutMs,
+      // How often node enforces the two timeouts above (default 30 s): often enough that a
+      // slowloris connection is cut within a fraction of its deadline past it.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(http.headersTimeoutMs / 4))),
+    },
+    createRequestListener({ state, hub, links, startedAt: Date.now(), faultInjection: options.faultInjection }, telemetry),
+  );
+  const connectionLimits = limitConnections(httpServer, { maxConnections: http.maxConnections, maxPerIp: http.maxConnectionsPerIp });
   hub.attach(httpServer);
   await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
+    const onError = (err: Error) => {
+      db.close();
+      reject(err);
+    };
+    httpServer.once("error", onError);
     httpServer.listen(options.port, options.host, () => {
-      httpServer.off("error", reject);
+      httpServer.off("error", onError);
       resolve();
     });
   });
@@ -58,6 +84,7 @@ export async function startChatServer(options: ChatServerOptions, telemetry: Ser
     state,
     hub,
     links,
+    connectionLimits,
     dropConnections: () => hub.dropConnections(),
     updateEmotes(chatroomId, emotes, ctx) {
       state.setEmotes(chatroomId, emotes);
@@ -73,6 +100,10 @@ export async function startChatServer(options: ChatServerOptions, telemetry: Ser
         const timer = setTimeout(() => httpServer.closeAllConnections(), 2000);
         await closed;
         clearTimeout(timer);
+        // Fetches in flight get the same grace to record their outcome; past it they are
+        // marked failed at the next start, and the database closes.
+        await Promise.race([links.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        db.close();
       })();
       return closing;
     },

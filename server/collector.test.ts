@@ -36,6 +36,8 @@ describe("chat server → collector", () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint,
       OTEL_METRIC_EXPORT_INTERVAL: "60000",
       LINK_FETCH_TIMEOUT_MS: "3000",
+      // The fixture site is on 127.0.0.1.
+      CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true",
     });
     let linkId: string;
     try {
@@ -48,7 +50,7 @@ describe("chat server → collector", () => {
       expect(posted.status).toBe(201);
       linkId = PostMessageResponse.parse(posted.json).message.links[0]!.id;
       const link = await collector.waitFor(
-        async () => LinkStatus.parse((await api(server.url, "GET", `/api/links/${linkId}`)).json),
+        async () => LinkStatus.parse((await api(server.url, "GET", `/api/links/${linkId}`, { token })).json),
         (l) => l.status === "completed" || l.status === "failed",
       );
       expect(link.status).toBe("completed");

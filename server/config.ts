@@ -12,6 +12,24 @@ const bool = (fallback: boolean) =>
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).optional().default(fallback);
 
+/** "80,443" → [80, 443]; each entry a port number. */
+const portList = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ports = v.split(",").map((p) => p.trim());
+      const bad = ports.filter((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535);
+      if (bad.length > 0) ctx.addIssue({ code: "custom", message: `must be comma-separated ports 1-65535; bad: ${bad.join(", ")}` });
+      return ports.map(Number);
+    });
+
+/** Origins of the Electron client: Chromium serialises a file:// page's opaque origin as "null". */
+const CLIENT_ORIGINS = ["null", "file://"];
+/** Pages a developer serves from loopback (any port), allowed outside production only. */
+const DEV_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
+
 const ENV = z.object({
   NODE_ENV: z.enum(["production", "development", "test"]).optional().default("development"),
   /** Loopback by default: this is a development backend, not an internet-facing service. */
@@ -38,12 +56,67 @@ const ENV = z.object({
   CHAT_SERVER_SHUTDOWN_TIMEOUT_MS: int(5_000, 100, 60_000),
   /** WebSocket heartbeat: a socket that does not answer a ping within this many ms is closed. */
   CHAT_SERVER_WS_HEARTBEAT_MS: int(30_000, 50, 600_000),
+  /**
+   * SQLite file holding users, sessions, messages and link statuses across restarts (created
+   * if missing, schema migrated at start-up). Unset: an in-memory database, gone at exit.
+   */
+  CHAT_SERVER_DB_PATH: z.string().optional(),
+  /** SQLite's synchronous setting; see server/store/database.ts for why NORMAL is the default. */
+  CHAT_SERVER_DB_SYNCHRONOUS: z.enum(["NORMAL", "FULL"], { message: "must be NORMAL or FULL" }).optional().default("NORMAL"),
   /** Lets a request fail or stall on purpose via the x-beacon-fault header; for e2e tests only. */
   CHAT_SERVER_FAULT_INJECTION: bool(false),
+  /**
+   * Lets link processing fetch loopback addresses (127.0.0.0/8, ::1) on any port, for the
+   * fixture pages of tests and the e2e, which are served on 127.0.0.1. Refused in production.
+   */
+  CHAT_SERVER_LINKS_ALLOW_LOOPBACK: bool(false),
+  /** Whole link fetch, every redirect hop included, in ms. */
   LINK_FETCH_TIMEOUT_MS: int(5_000, 10, 120_000),
   LINK_CONCURRENCY: int(4, 1, 64),
-  /** Largest page body read for metadata, in bytes; the rest is not downloaded. */
-  LINK_MAX_BYTES: int(1_048_576, 1024, 16 * 1_048_576),
+  /**
+   * Largest page prefix read for metadata, in bytes; the rest is not downloaded. The head
+   * (title, meta, icon) is at the start, and the parser is linear: 512 KiB of the worst page is ~10 ms.
+   */
+  LINK_MAX_BYTES: int(524_288, 1024, 4 * 1_048_576),
+  /** Redirects followed per link; each hop is checked like the first URL. */
+  LINK_MAX_REDIRECTS: int(5, 0, 20),
+  /** Ports links may be fetched on, comma-separated (loopback ignores this when allowed). */
+  LINK_ALLOWED_PORTS: portList("80,443"),
+  /** Links taken from one message; the rest stay plain text and are counted as shed. */
+  LINK_MAX_PER_MESSAGE: int(5, 0, 100),
+  /** Links of one user waiting or in processing; past it their new links are shed. */
+  LINK_MAX_PENDING_PER_USER: int(20, 1, 10_000),
+  /** Links waiting or in processing across all users; past it new links are shed. */
+  LINK_MAX_PENDING: int(500, 1, 100_000),
+  /** Open TCP connections (HTTP and WebSocket); past it new ones are closed at once. */
+  CHAT_SERVER_MAX_CONNECTIONS: int(8_192, 1, 1_000_000),
+  /**
+   * Open TCP connections from one IP address. Load tests and the e2e run from 127.0.0.1 with
+   * up to a few hundred connections, hence 512 rather than the tens a browser needs.
+   */
+  CHAT_SERVER_MAX_CONNECTIONS_PER_IP: int(512, 1, 1_000_000),
+  /** Time a client has to send a request's headers (slowloris), in ms. */
+  CHAT_SERVER_HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
+  /** Time a client has to send a whole request, headers and body, in ms. */
+  CHAT_SERVER_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+  /** An idle keep-alive connection is closed after this many ms. */
+  CHAT_SERVER_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100, 600_000),
+  /**
+   * Bytes queued for one WebSocket client that is not reading; past it the socket is closed
+   * (1013) as a slow consumer. 1 MiB is ~2,000 chat messages of backlog.
+   */
+  CHAT_SERVER_WS_MAX_BUFFERED_BYTES: int(1_048_576, 1024, 256 * 1_048_576),
+  /** At most one presence event per chatroom per this many ms (joins and leaves coalesce). */
+  CHAT_SERVER_WS_PRESENCE_INTERVAL_MS: int(250, 0, 60_000),
+  /**
+   * Origins allowed to open a WebSocket, comma-separated; `*` as the port matches any port.
+   * Default: the Electron client, whose file:// renderer Chromium sends as `null` (an opaque
+   * origin) and Electron as `file://`, plus, outside production, loopback dev pages. Clients
+   * that send no Origin (non-browser: Node, k6) are not browsers a page can abuse, so allowed.
+   * `null` is also what a sandboxed iframe sends; that is tolerable because the socket carries
+   * no ambient credential (the token travels in the subscribe frame, never in a cookie).
+   */
+  CHAT_SERVER_ALLOWED_ORIGINS: z.string().optional(),
 });
 
 export interface ServerConfig {
@@ -60,9 +133,32 @@ export interface ServerConfig {
     readonly metricExportIntervalMs: number;
     readonly shutdownTimeoutMs: number;
   };
-  readonly ws: { readonly heartbeatMs: number };
+  readonly http: {
+    readonly maxConnections: number;
+    readonly maxConnectionsPerIp: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
+  readonly ws: {
+    readonly heartbeatMs: number;
+    readonly maxBufferedBytes: number;
+    readonly presenceIntervalMs: number;
+    readonly allowedOrigins: readonly string[];
+  };
   readonly faultInjection: boolean;
-  readonly links: { readonly fetchTimeoutMs: number; readonly concurrency: number; readonly maxBytes: number };
+  readonly store: { readonly path: string; readonly synchronous: "NORMAL" | "FULL" };
+  readonly links: {
+    readonly fetchTimeoutMs: number;
+    readonly concurrency: number;
+    readonly maxBytes: number;
+    readonly maxRedirects: number;
+    readonly allowedPorts: readonly number[];
+    readonly allowLoopback: boolean;
+    readonly maxPerMessage: number;
+    readonly maxPendingPerUser: number;
+    readonly maxPending: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -79,9 +175,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`invalid chat server environment:\n  - ${lines.join("\n  - ")}`);
   }
   const e = parsed.data;
+  const refused: string[] = [];
   if (e.NODE_ENV === "production" && e.CHAT_SERVER_FAULT_INJECTION) {
-    throw new ConfigError("invalid chat server environment:\n  - CHAT_SERVER_FAULT_INJECTION=true is refused with NODE_ENV=production: it lets any caller fail requests");
+    refused.push("CHAT_SERVER_FAULT_INJECTION=true is refused with NODE_ENV=production: it lets any caller fail requests");
   }
+  if (e.NODE_ENV === "production" && e.CHAT_SERVER_LINKS_ALLOW_LOOPBACK) {
+    refused.push("CHAT_SERVER_LINKS_ALLOW_LOOPBACK=true is refused with NODE_ENV=production: it lets any user make the server fetch its own loopback services");
+  }
+  if (e.CHAT_SERVER_HEADERS_TIMEOUT_MS > e.CHAT_SERVER_REQUEST_TIMEOUT_MS) {
+    refused.push(
+      `CHAT_SERVER_HEADERS_TIMEOUT_MS=${e.CHAT_SERVER_HEADERS_TIMEOUT_MS} must not exceed CHAT_SERVER_REQUEST_TIMEOUT_MS=${e.CHAT_SERVER_REQUEST_TIMEOUT_MS}: the headers are part of the request`,
+    );
+  }
+  if (refused.length > 0) throw new ConfigError(`invalid chat server environment:\n  - ${refused.join("\n  - ")}`);
+  const origins =
+    e.CHAT_SERVER_ALLOWED_ORIGINS?.split(",")
+      .map((o) => o.trim())
+      .filter((o) => o !== "") ?? (e.NODE_ENV === "production" ? CLIENT_ORIGINS : [...CLIENT_ORIGINS, ...DEV_ORIGINS]);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -96,8 +206,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       metricExportIntervalMs: e.OTEL_METRIC_EXPORT_INTERVAL,
       shutdownTimeoutMs: e.CHAT_SERVER_SHUTDOWN_TIMEOUT_MS,
     },
-    ws: { heartbeatMs: e.CHAT_SERVER_WS_HEARTBEAT_MS },
+    http: {
+      maxConnections: e.CHAT_SERVER_MAX_CONNECTIONS,
+      maxConnectionsPerIp: e.CHAT_SERVER_MAX_CONNECTIONS_PER_IP,
+      headersTimeoutMs: e.CHAT_SERVER_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.CHAT_SERVER_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.CHAT_SERVER_KEEP_ALIVE_TIMEOUT_MS,
+    },
+    ws: {
+      heartbeatMs: e.CHAT_SERVER_WS_HEARTBEAT_MS,
+      maxBufferedBytes: e.CHAT_SERVER_WS_MAX_BUFFERED_BYTES,
+      presenceIntervalMs: e.CHAT_SERVER_WS_PRESENCE_INTERVAL_MS,
+      allowedOrigins: origins,
+    },
     faultInjection: e.CHAT_SERVER_FAULT_INJECTION,
-    links: { fetchTimeoutMs: e.LINK_FETCH_TIMEOUT_MS, concurrency: e.LINK_CONCURRENCY, maxBytes: e.LINK_MAX_BYTES },
+    store: { path: e.CHAT_SERVER_DB_PATH ?? ":memory:", synchronous: e.CHAT_SERVER_DB_SYNCHRONOUS },
+    links: {
+      fetchTimeoutMs: e.LINK_FETCH_TIMEOUT_MS,
+      concurrency: e.LINK_CONCURRENCY,
+      maxBytes: e.LINK_MAX_BYTES,
+      maxRedirects: e.LINK_MAX_REDIRECTS,
+      allowedPorts: e.LINK_ALLOWED_PORTS,
+      allowLoopback: e.CHAT_SERVER_LINKS_ALLOW_LOOPBACK,
+      maxPerMessage: e.LINK_MAX_PER_MESSAGE,
+      maxPendingPerUser: e.LINK_MAX_PENDING_PER_USER,
+      maxPending: e.LINK_MAX_PENDING,
+    },
   };
 }

@@ -20,7 +20,16 @@ const running: RunningTelemetry = config.telemetry.enabled
   ? (await import("./telemetry/sdk.ts")).startTelemetry(config)
   : { enabled: false, telemetry: createServerTelemetry(), tailBuffer: undefined, shutdown: async () => ({ timedOut: false }) };
 const { startChatServer } = await import("./app.ts");
-const server = await startChatServer(config, running.telemetry);
+const { StoreError } = await import("./store/database.ts");
+let server: Awaited<ReturnType<typeof startChatServer>>;
+try {
+  server = await startChatServer(config, running.telemetry);
+} catch (err) {
+  if (!(err instanceof StoreError)) throw err;
+  console.error(err.message);
+  await running.shutdown();
+  process.exit(2);
+}
 
 const t = config.telemetry;
 console.log(`chat server listening on ${server.url} (WebSocket ${server.wsUrl})`);
@@ -28,6 +37,11 @@ console.log(
   running.enabled
     ? `telemetry: OTLP/HTTP to ${t.otlpEndpoint} (traces sampled at ${t.sampleRatio * 100} %, forced sampling ${t.forcedSampling ? `on: errors, sign-in, requests >= ${t.slowRequestMs} ms` : "off"})`
     : "telemetry: off (OTEL_SDK_DISABLED)",
+);
+console.log(
+  config.store.path === ":memory:"
+    ? "state: in memory, gone at exit (set CHAT_SERVER_DB_PATH to keep it)"
+    : `state: SQLite ${config.store.path} (WAL, synchronous=${config.store.synchronous})`,
 );
 
 // SIGUSR2 asks every WebSocket client to reconnect (close code 4200), for reconnect testing.

@@ -70,7 +70,7 @@ export const SERVER_METRICS = {
     name: "chat_server_links_created",
     instrument: "counter",
     unit: "{link}",
-    description: "Links found in posted messages and queued for processing.",
+    description: "Links found in posted messages (queued for processing, or shed and counted as failed with reason shed).",
     labels: [],
     emittedBy: SERVER,
   }),

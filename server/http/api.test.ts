@@ -7,6 +7,7 @@ import {
   HealthResponse,
   ListChatroomsResponse,
   MAX_BODY_BYTES,
+  MAX_HISTORY_PAGE,
   MAX_MESSAGE_LENGTH,
   PostMessageResponse,
   SignInResponse,
@@ -93,6 +94,43 @@ describe("chatrooms and emotes", () => {
     const missing = await api(server.url, "GET", "/api/chatrooms/nope/emotes");
     expect(missing.status).toBe(404);
     expect(errorOf(missing.json).code).toBe("chatroom_not_found");
+  });
+});
+
+describe("chatroom history", () => {
+  it("pages the history with olderCursor, oldest first within and across pages", async () => {
+    const posted: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await api(server.url, "POST", "/api/chatrooms/1004/messages", { token, body: { content: `history ${i}` } });
+      posted.push(PostMessageResponse.parse(r.json).message.id);
+    }
+    const pages: string[][] = [];
+    let before: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const r = await api(server.url, "GET", `/api/chatrooms/1004?limit=2${before !== undefined ? `&before=${before}` : ""}`);
+      expect(r.status).toBe(200);
+      const page = ChatroomResponse.parse(r.json);
+      pages.push(page.messages.map((m) => m.id));
+      before = page.olderCursor;
+      if (before === undefined) break;
+    }
+    expect(pages).toEqual([posted.slice(3, 5), posted.slice(1, 3), posted.slice(0, 1)]);
+    // Without a limit, the latest page holds everything this room has.
+    const whole = ChatroomResponse.parse((await api(server.url, "GET", "/api/chatrooms/1004")).json);
+    expect([whole.messages.map((m) => m.id), whole.olderCursor]).toEqual([posted, undefined]);
+  });
+
+  it("400 naming the parameter for a bad cursor or limit", async () => {
+    const cases: [string, string, string][] = [
+      ["before=abc", "invalid_cursor", 'before must be an olderCursor from an earlier page; got "abc"'],
+      ["limit=0", "invalid_limit", `limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}; got "0"`],
+      [`limit=${MAX_HISTORY_PAGE + 1}`, "invalid_limit", `limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}; got "${MAX_HISTORY_PAGE + 1}"`],
+    ];
+    for (const [query, code, message] of cases) {
+      const r = await api(server.url, "GET", `/api/chatrooms/1001?${query}`);
+      expect(r.status, query).toBe(400);
+      expect(errorOf(r.json)).toEqual({ code, message });
+    }
   });
 });
 
@@ -234,10 +272,11 @@ describe("users, links, health and unknown routes", () => {
     expect((await api(server.url, "GET", `/api/users/${userId}`)).status).toBe(401);
   });
 
-  it("404 for an unknown link id", async () => {
-    const r = await api(server.url, "GET", "/api/links/does-not-exist");
+  it("404 for an unknown link id; 401 without a token", async () => {
+    const r = await api(server.url, "GET", "/api/links/does-not-exist", { token });
     expect(r.status).toBe(404);
-    expect(errorOf(r.json).code).toBe("link_not_found");
+    expect(errorOf(r.json)).toEqual({ code: "link_not_found", message: "link does-not-exist does not exist" });
+    expect((await api(server.url, "GET", "/api/links/does-not-exist")).status).toBe(401);
   });
 
   it("answers /healthz", async () => {
@@ -254,7 +293,7 @@ describe("users, links, health and unknown routes", () => {
   it("405 with an Allow header for a known path and the wrong method", async () => {
     const r = await api(server.url, "DELETE", "/api/chatrooms");
     expect(r.status).toBe(405);
-    expect(r.headers.get("allow")).toBe("GET");
+    expect(r.headers.get("allow")).toBe("GET, HEAD");
     expect(errorOf(r.json).code).toBe("method_not_allowed");
   });
 });

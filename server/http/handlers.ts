@@ -2,7 +2,7 @@
 // schemas and throw ApiError for anything a client got wrong.
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
-import { EVENTS, MAX_BODY_BYTES, PostMessageRequest, SignInRequest, checkReplyFields } from "../../protocol/index.ts";
+import { EVENTS, MAX_BODY_BYTES, MAX_HISTORY_PAGE, PostMessageRequest, SignInRequest, checkReplyFields } from "../../protocol/index.ts";
 import type {
   ChatroomResponse,
   EmoteSetResponse,
@@ -15,6 +15,7 @@ import type {
 } from "../../protocol/index.ts";
 import { extractUrls } from "../links/extract-urls.ts";
 import type { LinkProcessor } from "../links/processor.ts";
+import { isMessageCursor } from "../state.ts";
 import type { ChatState, User } from "../state.ts";
 import type { ChatHub } from "../ws/hub.ts";
 import { readJsonBody } from "./body.ts";
@@ -68,6 +69,26 @@ function chatroomOr404(state: ChatState, id: string) {
   return room;
 }
 
+/** `?before=<cursor>&limit=<n>` of a history request; each optional, each validated. */
+function historyQuery(req: IncomingMessage): { before?: string; limit?: number } {
+  const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+  const out: { before?: string; limit?: number } = {};
+  const before = query.get("before");
+  if (before !== null) {
+    if (!isMessageCursor(before)) throw new ApiError(400, "invalid_cursor", `before must be an olderCursor from an earlier page; got ${JSON.stringify(before.slice(0, 64))}`);
+    out.before = before;
+  }
+  const limit = query.get("limit");
+  if (limit !== null) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_HISTORY_PAGE) {
+      throw new ApiError(400, "invalid_limit", `limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}; got ${JSON.stringify(limit.slice(0, 64))}`);
+    }
+    out.limit = n;
+  }
+  return out;
+}
+
 const PostMessageBody = PostMessageRequest.superRefine(checkReplyFields);
 
 async function postMessage({ req, params, deps }: HandlerContext): Promise<ApiResult> {
@@ -82,12 +103,12 @@ async function postMessage({ req, params, deps }: HandlerContext): Promise<ApiRe
     throw new ApiError(400, "invalid_request", `invalid request body: ${describeZodError(parsed.error)}`);
   }
   const { replyTo } = parsed.data;
-  // The body is well-formed but names a message this room does not have (never existed,
-  // another room's, or aged out of history): 422, not 404, since the route itself exists.
+  // The body is well-formed but names a message this room does not have (never existed, or
+  // another room's): 422, not 404, since the route itself exists.
   if (replyTo !== undefined && deps.state.message(room.id, replyTo) === undefined) {
     throw new ApiError(422, "reply_target_not_found", `replyTo: message ${replyTo} does not exist in chatroom ${room.id}`);
   }
-  const links = deps.links.enqueue(extractUrls(parsed.data.content));
+  const links = deps.links.enqueue(extractUrls(parsed.data.content), { userId: user.id, chatroomId: room.id });
   const message = deps.state.addMessage({
     chatroomId: room.id,
     sender: { id: user.id, username: user.username },
@@ -107,9 +128,14 @@ export const HANDLERS: Readonly<Record<RouteKey, Handler>> = {
     return ok<SignInResponse>({ token, user: { id: user.id, username: user.username } });
   },
   "GET /api/chatrooms": ({ deps }) => ok<ListChatroomsResponse>({ chatrooms: [...deps.state.chatrooms()] }),
-  "GET /api/chatrooms/:id": ({ params, deps }) => {
+  "GET /api/chatrooms/:id": ({ req, params, deps }) => {
     const chatroom = chatroomOr404(deps.state, params.id as string);
-    return ok<ChatroomResponse>({ chatroom, messages: [...deps.state.messages(chatroom.id)] });
+    const page = deps.state.history(chatroom.id, historyQuery(req));
+    return ok<ChatroomResponse>({
+      chatroom,
+      messages: [...page.messages],
+      ...(page.olderCursor !== undefined ? { olderCursor: page.olderCursor } : {}),
+    });
   },
   "GET /api/chatrooms/:id/emotes": ({ params, deps }) => {
     const room = chatroomOr404(deps.state, params.id as string);
@@ -122,10 +148,16 @@ export const HANDLERS: Readonly<Record<RouteKey, Handler>> = {
     if (user === undefined) throw new ApiError(404, "user_not_found", `user ${params.id} does not exist`);
     return ok<UserResponse>(user);
   },
-  "GET /api/links/:id": ({ params, deps }) => {
+  "GET /api/links/:id": ({ req, params, deps }) => {
+    // A link's status shows what the server read from its URL, so only those who may read
+    // the room it was posted in see it. Anyone else gets the same 404 as for an id that never
+    // existed, so ids cannot be probed.
+    const user = requireUser(req, deps.state);
     const link = deps.links.get(params.id as string);
-    if (link === undefined) throw new ApiError(404, "link_not_found", `link ${params.id} does not exist`);
-    return ok<LinkStatus>(link);
+    if (link === undefined || !deps.state.mayReadChatroom(user, link.chatroomId)) {
+      throw new ApiError(404, "link_not_found", `link ${params.id} does not exist`);
+    }
+    return ok<LinkStatus>(link.status);
   },
   "GET /healthz": ({ deps }) => ok<HealthResponse>({ status: "ok", uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000) }),
 };

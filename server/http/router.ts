@@ -22,18 +22,24 @@ const COMPILED = SERVER_ROUTES.map(([method, route]) => ({
   pattern: new RegExp(`^${route.replace(/:[a-z]+/g, PARAM)}/?$`),
 }));
 
+/**
+ * HEAD is served by every GET route (RFC 9110 §9.3.2): the GET handler runs and node sends
+ * its headers without the body. The route key stays the GET one.
+ */
 export function matchRoute(method: string, path: string): RouteMatch {
+  const asMethod = method === "HEAD" ? "GET" : method;
   let allowed: { route: Route; methods: string[] } | undefined;
   for (const c of COMPILED) {
     const m = c.pattern.exec(path);
     if (m === null) continue;
-    if (c.method === method) {
+    if (c.method === asMethod) {
       const params: Record<string, string> = {};
       c.names.forEach((name, i) => (params[name] = m[i + 1] as string));
       return { kind: "matched", key: `${c.method} ${c.route}` as RouteKey, route: c.route, params };
     }
     allowed ??= { route: c.route, methods: [] };
     allowed.methods.push(c.method);
+    if (c.method === "GET") allowed.methods.push("HEAD");
   }
   return allowed ? { kind: "method_not_allowed", route: allowed.route, allow: allowed.methods } : { kind: "unmatched" };
 }

@@ -15,7 +15,7 @@ let token: string;
 
 beforeAll(async () => {
   site = await startFixtureSite();
-  server = await startChatServer(testConfig({ LINK_FETCH_TIMEOUT_MS: "300", LINK_CONCURRENCY: "2" }), createServerTelemetry());
+  server = await startChatServer(testConfig({ LINK_FETCH_TIMEOUT_MS: "300", LINK_CONCURRENCY: "2", CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true" }), createServerTelemetry());
   token = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "carol" } })).json).token;
 });
 afterAll(async () => {
@@ -28,7 +28,7 @@ async function processLinks(content: string): Promise<LinkStatus[]> {
   expect(posted.status).toBe(201);
   const { message } = PostMessageResponse.parse(posted.json);
   await server.links.idle();
-  return Promise.all(message.links.map(async (l) => LinkStatus.parse((await api(server.url, "GET", `/api/links/${l.id}`)).json)));
+  return Promise.all(message.links.map(async (l) => LinkStatus.parse((await api(server.url, "GET", `/api/links/${l.id}`, { token })).json)));
 }
 
 describe("link processing", () => {

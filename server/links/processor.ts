@@ -3,70 +3,128 @@
 // trace of its own (linked to the request that posted it, since it outlives that request),
 // its metrics, and one `link_processed` log record carrying the domain — domains go to logs
 // and span attributes, never to a metric label.
-import { randomUUID } from "node:crypto";
+//
+// Work is bounded: a message contributes at most maxPerMessage links, a user at most
+// maxPendingPerUser waiting or in flight, everyone together at most maxPending; links past a
+// bound are shed (not queued, not in the message's links) and counted as failed/"shed".
+// Workers serve users in turn (fair-queue.ts), so one user's flood does not delay others.
+import { createHash, randomUUID } from "node:crypto";
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { Context, Link, Span, SpanContext } from "@opentelemetry/api";
 import { LOG_EVENTS, SPAN_FAMILIES } from "../../catalog/index.ts";
 import type { LinkStatus } from "../../protocol/index.ts";
 import { ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_LINK_DOMAIN, ATTR_LINK_FAILURE_REASON, ATTR_LINK_ID, ATTR_LINK_STATUS } from "../telemetry/semconv.ts";
 import type { ServerTelemetry } from "../telemetry/types.ts";
+import { addressPolicy } from "./address-policy.ts";
 import { extractMetadata } from "./extract-metadata.ts";
+import { FairQueue } from "./fair-queue.ts";
 import { fetchPage } from "./fetch-page.ts";
+import type { LinkStore } from "./link-store.ts";
+import { resolveWithDns } from "./link-target.ts";
+import type { ResolveHost, TargetPolicy } from "./link-target.ts";
 
 type FailureReason = NonNullable<LinkStatus["failureReason"]>;
+/**
+ * The LINK_FAILURE_REASON metric label of a link shed by a bound. Not a LinkStatus reason:
+ * a shed link gets no record. (Needs "shed" and "blocked" in catalog/labels.ts's enum.)
+ */
+const SHED = "shed";
 const [SPAN_PROCESS, SPAN_FETCH, SPAN_EXTRACT] = SPAN_FAMILIES.link.names;
 
 export interface LinkProcessorOptions {
   readonly telemetry: ServerTelemetry;
+  /** Where statuses are kept (and read back by `get`). */
+  readonly store: LinkStore;
   readonly fetchTimeoutMs: number;
   readonly concurrency: number;
   readonly maxBytes: number;
+  readonly maxRedirects: number;
+  readonly allowedPorts: readonly number[];
+  readonly allowLoopback: boolean;
+  readonly maxPerMessage: number;
+  readonly maxPendingPerUser: number;
+  readonly maxPending: number;
+  /** DNS for link hosts; tests give a fixed table. */
+  readonly resolve?: ResolveHost;
+}
+
+/** Who posted a message's links, and where: the owner for fairness, the room for reading. */
+export interface LinkOrigin {
+  readonly userId: string;
+  readonly chatroomId: string;
 }
 
 interface LinkRecord {
   status: LinkStatus;
+  readonly chatroomId: string;
   readonly queuedAt: number;
   readonly parent: SpanContext | undefined;
 }
 
-/** Finished link records kept for status queries; the oldest finished ones age out. */
-const MAX_RECORDS = 10_000;
-
 export class LinkProcessor {
   readonly #opts: LinkProcessorOptions;
-  readonly #records = new Map<string, LinkRecord>();
-  readonly #queue: LinkRecord[] = [];
+  readonly #policy: TargetPolicy;
+  readonly #queue: FairQueue<LinkRecord>;
   #active = 0;
   #stopped = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(opts: LinkProcessorOptions) {
     this.#opts = opts;
+    this.#queue = new FairQueue({ perOwner: opts.maxPendingPerUser, total: opts.maxPending });
+    this.#policy = {
+      addresses: addressPolicy({ allowLoopback: opts.allowLoopback }),
+      allowedPorts: opts.allowedPorts,
+      allowLoopback: opts.allowLoopback,
+      resolve: opts.resolve ?? resolveWithDns,
+    };
   }
 
-  /** Queues each URL; returns the new records' ids in the same order. */
-  enqueue(urls: readonly string[], ctx: Context = context.active()): { id: string; url: string }[] {
+  /**
+   * Queues the URLs of one message, as far as the bounds allow; returns the queued ones'
+   * ids in order. The rest are shed: counted, and left as plain text in the message.
+   */
+  enqueue(urls: readonly string[], origin: LinkOrigin, ctx: Context = context.active()): { id: string; url: string }[] {
     const parent = trace.getSpan(ctx)?.spanContext();
     const { instruments } = this.#opts.telemetry;
-    return urls.map((url) => {
+    const queued: { id: string; url: string }[] = [];
+    let shed = 0;
+    for (const [i, url] of urls.entries()) {
+      if (i >= this.#opts.maxPerMessage) {
+        shed++;
+        continue;
+      }
+      if (this.#queue.refusal(origin.userId) !== undefined) {
+        shed++;
+        continue;
+      }
       const id = randomUUID();
-      const record: LinkRecord = { status: { id, url, domain: domainOf(url), status: "pending" }, queuedAt: performance.now(), parent };
-      this.#records.set(id, record);
-      this.#queue.push(record);
+      const record: LinkRecord = { status: { id, url, domain: domainOf(url), status: "pending" }, chatroomId: origin.chatroomId, queuedAt: performance.now(), parent };
+      // Stored before queued: a link a worker picks up always has its row.
+      this.#opts.store.insert(record.status, origin.chatroomId);
+      this.#queue.push(origin.userId, record);
       instruments.linksCreated.record(1, {});
       instruments.linksQueued.record(1, {});
-      this.#pump();
-      return { id, url };
-    });
+      queued.push({ id, url });
+    }
+    if (shed > 0) {
+      // Found and finished at once, so created and processed still add up on the dashboard.
+      // No log record per shed link: a flood would become a log flood.
+      instruments.linksCreated.record(shed, {});
+      instruments.linksProcessed.record(shed, { status: "failed", reason: SHED });
+    }
+    this.#pump();
+    return queued;
   }
 
-  get(id: string): LinkStatus | undefined {
-    return this.#records.get(id)?.status;
+  /** A link's status, with the chatroom whose message carried it (for access checks). */
+  get(id: string): { readonly status: LinkStatus; readonly chatroomId: string } | undefined {
+    return this.#opts.store.get(id);
   }
 
   /** Resolves once nothing is queued or in flight. */
   idle(): Promise<void> {
-    if (this.#active === 0 && (this.#queue.length === 0 || this.#stopped)) return Promise.resolve();
+    if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -76,20 +134,39 @@ export class LinkProcessor {
     this.#checkIdle();
   }
 
+  #isIdle(): boolean {
+    return this.#active === 0 && (this.#queue.queued === 0 || this.#stopped);
+  }
+
   #pump(): void {
-    while (!this.#stopped && this.#active < this.#opts.concurrency && this.#queue.length > 0) {
-      const record = this.#queue.shift() as LinkRecord;
+    while (!this.#stopped && this.#active < this.#opts.concurrency) {
+      const next = this.#queue.take();
+      if (next === undefined) break;
       this.#active++;
-      void this.#process(record).finally(() => {
-        this.#active--;
-        this.#pump();
-        this.#checkIdle();
-      });
+      void this.#process(next.item)
+        .catch((err: unknown) => this.#logFailure(err))
+        .finally(() => {
+          this.#active--;
+          this.#queue.done(next.owner);
+          this.#pump();
+          this.#checkIdle();
+        });
     }
   }
 
+  /** A failure outside a link's own handling (its status could not be stored): logged, not thrown. */
+  #logFailure(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.#opts.telemetry.log(LOG_EVENTS.error, "error", `link processing failed: ${e.message}`, {
+      area: "links",
+      error_type: e.name,
+      error_fingerprint: createHash("sha256").update(`${e.name}:${e.message}:links`).digest("hex").slice(0, 16),
+      fatal: false,
+    });
+  }
+
   #checkIdle(): void {
-    if (this.#active === 0 && (this.#queue.length === 0 || this.#stopped)) {
+    if (this.#isIdle()) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const w of waiters) w();
@@ -101,6 +178,7 @@ export class LinkProcessor {
     const links: Link[] = record.parent ? [{ context: record.parent }] : [];
     const s = record.status;
     record.status = { ...s, status: "processing" };
+    this.#opts.store.update(record.status);
     await tracer.startActiveSpan(
       SPAN_PROCESS as string,
       { kind: SpanKind.INTERNAL, root: true, links, attributes: { [ATTR_LINK_ID]: s.id, [ATTR_LINK_DOMAIN]: s.domain } },
@@ -125,7 +203,8 @@ export class LinkProcessor {
     if (!isHttpUrl(url)) return { ok: false, reason: "invalid_url", detail: `not an http(s) URL: ${url}` };
     const { tracer } = this.#opts.telemetry;
     const page = await tracer.startActiveSpan(SPAN_FETCH as string, { kind: SpanKind.INTERNAL }, async (span) => {
-      const r = await fetchPage(url, { timeoutMs: this.#opts.fetchTimeoutMs, maxBytes: this.#opts.maxBytes });
+      const { fetchTimeoutMs: timeoutMs, maxBytes, maxRedirects } = this.#opts;
+      const r = await fetchPage(url, { timeoutMs, maxBytes, maxRedirects, policy: this.#policy });
       if (r.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, r.status);
       if (!r.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: `${r.reason}: ${r.detail}` });
       span.end();
@@ -134,7 +213,8 @@ export class LinkProcessor {
     if (!page.ok) return { ok: false, reason: page.reason, detail: page.detail };
     const metadata = tracer.startActiveSpan(SPAN_EXTRACT as string, { kind: SpanKind.INTERNAL }, (span) => {
       try {
-        return extractMetadata(page.html, url);
+        // Relative icon links resolve against the page actually read, after redirects.
+        return extractMetadata(page.html, page.url);
       } finally {
         span.end();
       }
@@ -145,6 +225,7 @@ export class LinkProcessor {
   #finish(record: LinkRecord, span: Span, status: LinkStatus, reason: FailureReason | undefined, detail: string): void {
     const { instruments, log } = this.#opts.telemetry;
     record.status = status;
+    this.#opts.store.update(status);
     const durationS = (performance.now() - record.queuedAt) / 1000;
     const outcome = reason === undefined ? "completed" : "failed";
     span.setAttributes({ [ATTR_LINK_STATUS]: outcome, [ATTR_LINK_FAILURE_REASON]: reason ?? "none" });
@@ -162,15 +243,6 @@ export class LinkProcessor {
     };
     const body = reason === undefined ? `link processed: ${status.domain}` : `link failed (${reason}): ${status.domain}: ${detail}`;
     log(LOG_EVENTS.linkProcessed, reason === undefined ? "info" : "warn", body, attrs, trace.setSpan(context.active(), span));
-    this.#trim();
-  }
-
-  #trim(): void {
-    if (this.#records.size <= MAX_RECORDS) return;
-    for (const [id, r] of this.#records) {
-      if (this.#records.size <= MAX_RECORDS) break;
-      if (r.status.status === "completed" || r.status.status === "failed") this.#records.delete(id);
-    }
   }
 }
 

@@ -25,7 +25,7 @@ let site: FixtureSite;
 let token: string;
 
 beforeAll(async () => {
-  const config = testConfig({ LINK_FETCH_TIMEOUT_MS: "2000" });
+  const config = testConfig({ LINK_FETCH_TIMEOUT_MS: "2000", CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true" });
   t = startInMemoryTelemetry(config);
   server = await startChatServer(config, t.running.telemetry);
   site = await startFixtureSite();

@@ -2,6 +2,12 @@
 // chat messages, emote-set updates and presence events; pusher:ping gets pusher:pong; the
 // server can ask every client to reconnect (close code 4200). Custom spans (`chat:*`) and the
 // catalog's WebSocket metrics are recorded here.
+//
+// Bounded for the open internet: upgrades from browser pages of other origins are refused
+// (origin.ts); a client that does not read what it is sent is closed (1013) once its unsent
+// backlog passes maxBufferedBytes, instead of the server buffering without end; subscribing
+// again to a channel already subscribed changes nothing; presence events are coalesced per
+// room (presence.ts).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -15,8 +21,12 @@ import { describeZodError } from "../http/errors.ts";
 import type { ChatState, User } from "../state.ts";
 import { ATTR_CHATROOM_ID, ATTR_CHAT_CLOSE_REASON, ATTR_CHAT_EVENT, ATTR_CHAT_SUBSCRIBERS } from "../telemetry/semconv.ts";
 import type { ServerTelemetry } from "../telemetry/types.ts";
+import { originAllowed } from "./origin.ts";
+import { PresenceCoalescer } from "./presence.ts";
+import type { PresenceChange } from "./presence.ts";
 
-type CloseReason = "client_close" | "server_close" | "ping_timeout" | "error" | "shutdown";
+/** "slow_consumer" needs adding to the catalog's WS_CLOSE_REASON enum. */
+type CloseReason = "client_close" | "server_close" | "ping_timeout" | "error" | "shutdown" | "slow_consumer";
 type PushedEvent = "chat_message" | "emote_set_update" | "presence" | "pong" | "reconnect";
 
 const [SPAN_SUBSCRIBE, SPAN_PUBLISH, SPAN_DISCONNECT] = SPAN_FAMILIES.chatServer.names;
@@ -32,6 +42,11 @@ export type ChannelEvent = keyof typeof EVENT_LABEL;
 const CHANNEL = /^chatrooms\.([A-Za-z0-9_-]{1,64})\.v2$/;
 /** Close codes a client sends when it leaves on purpose (normal, going away, no status). */
 const CLIENT_CLOSE_CODES = new Set([1000, 1001, 1005]);
+/**
+ * A slow consumer is sent its close frame behind the backlog it is not reading; past this
+ * many ms the socket is cut, so the backlog's memory is released either way.
+ */
+const SLOW_CONSUMER_GRACE_MS = 1000;
 
 interface Client {
   readonly ws: WebSocket;
@@ -46,6 +61,12 @@ export interface ChatHubOptions {
   readonly state: ChatState;
   readonly telemetry: ServerTelemetry;
   readonly heartbeatMs: number;
+  /** Unsent bytes one socket may hold before it is closed as a slow consumer. */
+  readonly maxBufferedBytes: number;
+  /** Presence events per room are coalesced to at most one per this many ms. */
+  readonly presenceIntervalMs: number;
+  /** Origins (browser pages) allowed to connect; see origin.ts. */
+  readonly allowedOrigins: readonly string[];
 }
 
 export class ChatHub {
@@ -54,11 +75,13 @@ export class ChatHub {
   readonly #clients = new Set<Client>();
   readonly #channels = new Map<string, Set<Client>>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #presence: PresenceCoalescer;
 
   constructor(opts: ChatHubOptions) {
     this.#opts = opts;
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs);
     this.#heartbeat.unref();
+    this.#presence = new PresenceCoalescer(opts.presenceIntervalMs, (chatroomId, change) => this.#publishPresence(chatroomId, change));
   }
 
   get connections(): number {
@@ -69,9 +92,10 @@ export class ChatHub {
   attach(server: Server): void {
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      if (path !== WS_PATH) {
-        socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nWebSocket endpoint is ${WS_PATH}\n`);
-        return;
+      if (path !== WS_PATH) return refuseUpgrade(socket, "404 Not Found", `WebSocket endpoint is ${WS_PATH}`);
+      const origin = req.headers.origin;
+      if (!originAllowed(origin, this.#opts.allowedOrigins)) {
+        return refuseUpgrade(socket, "403 Forbidden", `origin ${JSON.stringify(origin)} may not open a WebSocket here`);
       }
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws));
     });
@@ -112,6 +136,7 @@ export class ChatHub {
   /** Closes every socket with 1001 (going away) and stops accepting; waits at most `graceMs`. */
   async close(graceMs = 1000): Promise<void> {
     clearInterval(this.#heartbeat);
+    this.#presence.close();
     const closed = [...this.#clients].map(
       (c) =>
         new Promise<void>((resolve) => {
@@ -176,7 +201,9 @@ export class ChatHub {
       kind: SpanKind.SERVER,
       attributes: { [ATTR_CHATROOM_ID]: chatroomId },
     });
-    if (!client.channels.has(channel)) {
+    // Subscribing again is acknowledged again and changes nothing else: no second join.
+    const joined = !client.channels.has(channel);
+    if (joined) {
       client.channels.add(channel);
       let set = this.#channels.get(channel);
       if (set === undefined) this.#channels.set(channel, (set = new Set()));
@@ -184,7 +211,7 @@ export class ChatHub {
     }
     this.#send(client, JSON.stringify({ event: EVENTS.subscriptionSucceeded, channel, data: "{}" }));
     span.end();
-    this.#presence(chatroomId, channel, "join", client);
+    if (joined) this.#presence.note(chatroomId, { action: "join", username: client.user?.username ?? null });
   }
 
   #unsubscribe(client: Client, channel: string): void {
@@ -198,12 +225,13 @@ export class ChatHub {
     set?.delete(client);
     if (set?.size === 0) this.#channels.delete(channel);
     const chatroomId = CHANNEL.exec(channel)?.[1];
-    if (chatroomId !== undefined) this.#presence(chatroomId, channel, "leave", client);
+    if (chatroomId !== undefined) this.#presence.note(chatroomId, { action: "leave", username: client.user?.username ?? null });
   }
 
-  #presence(chatroomId: string, channel: string, action: "join" | "leave", client: Client): void {
-    const viewers = this.#channels.get(channel)?.size ?? 0;
-    const event: PresenceEvent = { chatroomId, action, username: client.user?.username ?? null, viewers };
+  /** One (possibly coalesced) presence event, with the viewer count as it is now. */
+  #publishPresence(chatroomId: string, change: PresenceChange): void {
+    const viewers = this.#channels.get(chatroomChannel(chatroomId))?.size ?? 0;
+    const event: PresenceEvent = { chatroomId, ...change, viewers };
     this.publish(chatroomId, EVENTS.presence, event);
   }
 
@@ -235,7 +263,25 @@ export class ChatHub {
 
   #send(client: Client, frame: string): boolean {
     if (client.ws.readyState !== WebSocket.OPEN) return false;
+    // bufferedAmount: bytes ws has not yet handed to the kernel (whose own buffer is already
+    // full by then). frame.length counts UTF-16 units, close enough to bytes for a bound.
+    if (client.ws.bufferedAmount + frame.length > this.#opts.maxBufferedBytes) {
+      this.#dropSlowConsumer(client);
+      return false;
+    }
     client.ws.send(frame);
     return true;
   }
+
+  #dropSlowConsumer(client: Client): void {
+    client.closeReason = "slow_consumer";
+    client.ws.close(CLOSE_CODES.tryAgainLater, "slow consumer: too many unread frames");
+    setTimeout(() => client.ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+  }
+}
+
+/** Answers an upgrade request that will not become a WebSocket, naming why. */
+function refuseUpgrade(socket: Duplex, status: string, message: string): void {
+  const body = `${message}\n`;
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
