@@ -3,7 +3,7 @@
 // the chat server itself. CI runs the smoke profile; the others run on demand. The load comes from
 // vegeta (HTTP) and Node ws (WebSocket), driven by the same plans and profiles as the k6 scripts in
 // loadtest/ (which users run with their own k6; k6 is AGPL and never built or run here).
-//   validation  exact counts: what was sent = what Prometheus, Loki and Tempo report (fails on any difference)
+//   validation  exact counts: what was sent = what Prometheus and the captured logs and traces report (fails on any difference)
 //   gateway     OTLP/HTTP rate steps at the collector: highest zero-loss rate, where it refuses
 //   overhead    the same load with server telemetry off, then on: P95/P99, CPU, RSS side by side
 // Writes results/loadtest-<profile>.json and results/loadtest-<profile>.md.
@@ -47,7 +47,7 @@ if (only.includes("validation")) {
   log(`validation: ${v.rate} messages/s for ${v.seconds} s, ${v.subscribers} WebSocket subscribers`);
   validation = await runValidation(stack, v, workDir);
   for (const c of validation.checks) log(`  ${c.sent === c.reported ? "ok " : "BAD"} ${c.what}: sent ${c.sent}, reported ${c.reported}`);
-  log(`  sampled traces found by id in Tempo: ${validation.sampledTraces.found}/${validation.sampledTraces.sent}`);
+  log(`  sampled traces the gateway received, found by id: ${validation.sampledTraces.found}/${validation.sampledTraces.sent}`);
   problems.push(...validation.problems.map((p) => `validation: ${p}`));
   if (validation.failedThresholds.length > 0) problems.push(`validation thresholds failed: ${validation.failedThresholds.join("; ")}`);
 }
@@ -85,7 +85,7 @@ function markdown(p: string, v?: ValidationReport, g?: GatewayReport, o?: Overhe
   if (v) {
     out.push("## Validation (sent = backends reported, exactly)", "", `Load: ${v.generator}.`, "", "| check | sent | reported |", "|---|---:|---:|");
     for (const c of v.checks) out.push(`| ${c.what.replace(/\|/g, "\\|")} | ${c.sent} | ${c.reported} |`);
-    out.push(`| Tempo: sampled traces found by id | ${v.sampledTraces.sent} | ${v.sampledTraces.found} |`);
+    out.push(`| traces the gateway received: sampled ids found | ${v.sampledTraces.sent} | ${v.sampledTraces.found} |`);
     out.push("", `HTTP P95 ${v.p95Ms.toFixed(2)} ms, P99 ${v.p99Ms.toFixed(2)} ms; unsampled traces found: ${v.unsampledTracesFound.found}/${v.unsampledTracesFound.probed} probed (forced sampling: errors, slow).`, "");
   }
   if (g) {

@@ -5,8 +5,9 @@
 //               chat_server_messages_posted_total{outcome} = 201s / 400s on the messages route
 //               chat_server_ws_messages_out_total{event="chat_message"} = chat frames the subscribers received
 //               chat_server_ws_disconnects_total{reason="client_close"} = the subscribers
-//   Loki        access log records per status = requests sent per status
-//   Tempo       every trace sent with a sampled traceparent is found by id
+//   logs        access log records per status = requests sent per status (LogQL on the logs the
+//               gateway captured, as Loki would answer it)
+//   traces      every trace sent with a sampled traceparent reached the gateway (found by id)
 import { randomBytes } from "node:crypto";
 import { LABELS, LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
 import type { ValidationShape } from "../lib/profiles.ts";
@@ -15,6 +16,7 @@ import { countOverTime, logStream } from "../../queries/logql.ts";
 import { sel } from "../../queries/promql.ts";
 import { lokiQuery, promQuery, tempoHasTrace, type StackEndpoints } from "../../stack/clients/backends.ts";
 import { startChatServerProcess } from "../../testkit/chat-server-process.ts";
+import { LOADTEST_SERVER_ENV } from "../lib/server-env.ts";
 import { waitFor } from "../../stack/runner/stack-wait.ts";
 import { HTTP_GENERATOR } from "./vegeta.ts";
 import { driveValidation, ROUTES, VALIDATION_PLAN, type ValidationLoad } from "./validation-load.ts";
@@ -64,6 +66,7 @@ async function lastValues(prom: string, selector: string, sinceMs: number, label
 export async function runValidation(stack: StackEndpoints, shape: ValidationShape, workDir: string): Promise<ValidationReport> {
   const runId = randomBytes(8).toString("hex");
   const server = await startChatServerProcess({
+    ...LOADTEST_SERVER_ENV,
     OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpHttp,
     OTEL_TRACES_SAMPLER_ARG: "0.1",
     OTEL_METRIC_EXPORT_INTERVAL: "2000",
@@ -137,7 +140,7 @@ async function compare(
     return new Map(r.result.map((s) => [s.metric["http_status"] ?? "", Number(s.value[1])]));
   };
   for (const [status, n] of byStatus) {
-    expected.push({ what: `Loki ${access} http_status=${status}`, sent: n, read: async () => (await lokiCounts()).get(status) ?? 0 });
+    expected.push({ what: `LogQL ${access} http_status=${status}`, sent: n, read: async () => (await lokiCounts()).get(status) ?? 0 });
   }
 
   const checks: CountCheck[] = [];
@@ -163,7 +166,7 @@ async function compare(
     SETTLE_MS,
     2_000,
   ).catch(() => undefined);
-  if (missing.size > 0) problems.push(`Tempo: ${missing.size} of ${sampledIds.length} sampled traces not found by id, e.g. ${[...missing].slice(0, 3).join(", ")}`);
+  if (missing.size > 0) problems.push(`traces: ${missing.size} of ${sampledIds.length} sampled traces not found by id, e.g. ${[...missing].slice(0, 3).join(", ")}`);
   const probe = unsampledIds.slice(0, 20);
   let unsampledFound = 0;
   for (const id of probe) if (await tempoHasTrace(stack, id)) unsampledFound++;
