@@ -1,15 +1,46 @@
 // The only file that imports Electron in main: adapts app, ipcMain and BrowserWindow to
 // startMainApp()'s interfaces (the code tests run in Node). Built to
 // .cache/client-app/main/main.mjs by client/harness/bundle.ts; `npm run client:dev` runs it.
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BrowserWindow, app, ipcMain } from "electron";
-import { startMainApp, type MainApp } from "./main-app.ts";
+import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from "electron";
+import { DEFAULT_CHAT_SERVER_URL, startMainApp, type MainApp } from "./main-app.ts";
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  contentSecurityPolicy,
+  navigationGuard,
+  permissionCheckHandler,
+  permissionRequestHandler,
+  resolveAppAsset,
+  windowOpenHandler,
+} from "./security.ts";
 import { SECURE_WEB_PREFERENCES, type AppWindow, type WindowFactory } from "./window-manager.ts";
 
 const here = dirname(fileURLToPath(import.meta.url)); // .cache/client-app/main
 const PRELOAD = join(here, "../preload/preload.cjs");
-const RENDERER_HTML = join(here, "../renderer/index.html");
+const RENDERER_DIR = join(here, "../renderer");
+const CHAT_SERVER_URL = process.env.KICKTALK_CHAT_SERVER_URL ?? DEFAULT_CHAT_SERVER_URL;
+const CSP = contentSecurityPolicy(CHAT_SERVER_URL);
+const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".map": "application/json", ".svg": "image/svg+xml", ".png": "image/png" };
+
+// One instance per profile: a second one would share the journal and settings (issue 11:
+// two instances lost 148 of 148 items of the first). The second start focuses the first.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+  process.exit(0);
+}
+app.on("second-instance", () => {
+  const win = BrowserWindow.getAllWindows()[0];
+  if (win?.isMinimized()) win.restore();
+  win?.focus();
+});
+
+// Checklist 18: the app's pages come from app://kicktalk/, not file://.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const openExternal = (url: string) => void shell.openExternal(url);
 
 const windowFactory: WindowFactory = {
   create(spec): AppWindow {
@@ -22,7 +53,13 @@ const windowFactory: WindowFactory = {
       ...(parent ? { parent } : {}),
       webPreferences: { ...SECURE_WEB_PREFERENCES, preload: PRELOAD },
     });
-    void win.loadFile(RENDERER_HTML, { query: { ...spec.query } });
+    // Checklist 13-14: no navigation away from the app, no new windows for links.
+    win.webContents.setWindowOpenHandler(windowOpenHandler(openExternal));
+    win.webContents.on("will-navigate", navigationGuard(openExternal));
+    win.webContents.on("will-redirect", navigationGuard(openExternal));
+    const url = new URL(APP_ENTRY_URL);
+    for (const [k, v] of Object.entries(spec.query)) url.searchParams.set(k, v);
+    void win.loadURL(url.href);
     return {
       id: win.id,
       close: () => win.close(),
@@ -34,7 +71,31 @@ const windowFactory: WindowFactory = {
 let main: MainApp | undefined;
 
 app.whenReady().then(async () => {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppAsset(RENDERER_DIR, request.url);
+    if (!file) return new Response("not found", { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, { headers: { "content-type": MIME[extname(file)] ?? "application/octet-stream", "content-security-policy": CSP } });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+  // Checklist 5: Electron grants every permission by default; the app needs none.
+  session.defaultSession.setPermissionRequestHandler(permissionRequestHandler());
+  session.defaultSession.setPermissionCheckHandler(permissionCheckHandler());
   main = await startMainApp({
+    chatServerUrl: CHAT_SERVER_URL,
+    chooseExportPath: async () => {
+      const r = await dialog.showSaveDialog({ title: "Export my data", defaultPath: join(app.getPath("documents"), "kicktalk-my-data.json") });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    // Checklist 17: main checks who sends each IPC message (security.ts senderProblem).
+    ipcSenderOf: (event) => {
+      const e = event as IpcMainInvokeEvent;
+      const frame = e.senderFrame;
+      return { windowId: BrowserWindow.fromWebContents(e.sender)?.id ?? null, url: frame?.url ?? "", mainFrame: frame !== null && frame === e.sender.mainFrame };
+    },
     ipcMain,
     windowFactory,
     userDataDir: app.getPath("userData"),

@@ -2,7 +2,7 @@
 // the updater and every IPC handler, wired together. electron-main.ts passes Electron's
 // ipcMain and a BrowserWindow factory; Node tests and the harness pass their own. Same code.
 import { join } from "node:path";
-import type { Span } from "@opentelemetry/api";
+import { diag, DiagLogLevel, type Span } from "@opentelemetry/api";
 import { CLIENT_SERVICE } from "../../catalog/index.ts";
 import {
   createTelemetry,
@@ -19,6 +19,7 @@ import { LocalFeedUpdater } from "./local-feed-updater.ts";
 import { SettingsStore } from "./settings-store.ts";
 import { instrumentUpdater, type AutoUpdaterLike, type InstrumentedUpdater } from "./updater.ts";
 import { WindowManager, type WindowFactory } from "./window-manager.ts";
+import { type IpcSender, senderProblem } from "./security.ts";
 
 /** Default chat server for dev (`npm run server` listens here). */
 /** Where `npm run server` listens by default (server/config.ts PORT). */
@@ -42,6 +43,19 @@ export interface MainAppOptions {
   readonly telemetryDeps?: TelemetryDeps;
   /** Where config problems are printed once. */
   readonly print?: (message: string) => void;
+  /**
+   * Who sent an IPC event: Electron's glue maps event.sender to the BrowserWindow's id and
+   * reads event.senderFrame.url. Default: the in-process event's sender.id (tests, harness).
+   */
+  readonly ipcSenderOf?: (event: unknown) => IpcSender;
+  /** Where "export my data" writes (Electron: dialog.showSaveDialog); null when cancelled. */
+  readonly chooseExportPath?: () => Promise<string | null>;
+}
+
+/** The in-process IPC's event (InProcessIpcMain): the sending window's id, no frame URL. */
+export function inProcessSenderOf(event: unknown): IpcSender {
+  const id = (event as { sender?: { id?: unknown } } | null)?.sender?.id;
+  return { windowId: typeof id === "number" ? id : null, url: null };
 }
 
 export interface MainApp {
@@ -54,8 +68,33 @@ export interface MainApp {
   shutdown(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * OpenTelemetry's diagnostic logger into the app's log (issue 11): the SDK's own warnings
+ * (an exporter misconfigured, an instrument registered twice) and the telemetry layer's
+ * diag messages reach the same place as config problems. OTEL_LOG_LEVEL picks the level
+ * (default WARN). Not into telemetry.log: a failing telemetry pipeline would log into itself.
+ */
+export function wireDiagLogger(env: NodeJS.ProcessEnv, print: (message: string) => void): void {
+  const levels: Record<string, DiagLogLevel> = {
+    NONE: DiagLogLevel.NONE,
+    ERROR: DiagLogLevel.ERROR,
+    WARN: DiagLogLevel.WARN,
+    INFO: DiagLogLevel.INFO,
+    DEBUG: DiagLogLevel.DEBUG,
+    VERBOSE: DiagLogLevel.VERBOSE,
+    ALL: DiagLogLevel.ALL,
+  };
+  const line = (level: string) => (message: string, ...args: unknown[]) =>
+    print(`[otel ${level}] ${[message, ...args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))].join(" ")}`);
+  diag.setLogger(
+    { error: line("error"), warn: line("warn"), info: line("info"), debug: line("debug"), verbose: line("verbose") },
+    { logLevel: levels[(env.OTEL_LOG_LEVEL ?? "WARN").toUpperCase()] ?? DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+}
+
 export async function startMainApp(options: MainAppOptions): Promise<MainApp> {
   const print = options.print ?? ((m: string) => console.error(m));
+  if (options.telemetryDeps?.registerGlobal ?? true) wireDiagLogger(options.env, print);
   // Settings first: the telemetry switch lives there. Their spans start once telemetry exists.
   const settings = new SettingsStore(options.userDataDir);
   const loaded = loadTelemetryConfig(options.env, {
@@ -93,7 +132,17 @@ export async function startMainApp(options: MainAppOptions): Promise<MainApp> {
     });
   const updater = instrumentUpdater(rawUpdater, telemetry.tracer, telemetry.metrics.updaterEvents, options.appVersion);
 
-  registerIpcHandlers(options.ipcMain, { telemetry, api, settings, windows, updater });
+  const senderOf = options.ipcSenderOf ?? inProcessSenderOf;
+  const checkSender = (event: unknown) => senderProblem(senderOf(event), new Set(windows.openWindows().keys()));
+  registerIpcHandlers(options.ipcMain, {
+    telemetry,
+    api,
+    settings,
+    windows,
+    updater,
+    checkSender,
+    ...(options.chooseExportPath ? { chooseExportPath: options.chooseExportPath } : {}),
+  });
 
   windows.open("main");
   boot.end();

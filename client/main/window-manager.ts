@@ -59,6 +59,9 @@ const SPEC: Record<WindowName, Omit<WindowSpec, "query" | "parentId">> = {
   reply_thread: { name: "reply_thread", title: "Reply thread", width: 480, height: 600 },
 };
 
+/** Dialogs open at once: a renderer opening 300 in a loop gets an error after this many (issue 11). */
+export const MAX_OPEN_DIALOGS = 8;
+
 type WindowSpanName = (typeof SPAN_FAMILIES.window.names)[number];
 
 export class WindowManager {
@@ -74,6 +77,9 @@ export class WindowManager {
   }
 
   open(name: WindowName, params: Readonly<Record<string, string>> = {}): AppWindow {
+    if (name !== "main" && [...this.#open.values()].filter((w) => w.name !== "main").length >= MAX_OPEN_DIALOGS) {
+      throw new Error(`window:open-dialog: ${MAX_OPEN_DIALOGS} dialogs are open already; close one first`);
+    }
     const mainId = this.#firstOf("main");
     const win = this.#factory.create({
       ...SPEC[name],

@@ -8,6 +8,7 @@ const MAIN_VITE_PREFIX = "MAIN_VITE_";
 /** Defaults sized for seed 003's budget (< 2 MB memory, < 10 KB per flush). */
 export const DEFAULT_CONFIG: TelemetryConfig = {
   enabled: false,
+  lockedOff: null,
   endpoint: "http://127.0.0.1:4318",
   headers: {},
   serviceVersion: "0.0.0",
@@ -17,12 +18,13 @@ export const DEFAULT_CONFIG: TelemetryConfig = {
   slowSpanThresholdMs: 1000,
   forceSampledSpans: ["main_startup_boot"],
   flushIntervalMs: 10_000,
-  maxQueueItems: 5000,
-  maxQueueBytes: 1024 * 1024,
+  // Sized for a day offline (issue 11): lines stay on disk, memory holds ~150 B per entry.
+  maxQueueItems: 10_000,
+  maxQueueBytes: 8 * 1024 * 1024,
   maxExportBytes: 64 * 1024,
   maxIpcPayloadBytes: 256 * 1024,
   maxAttributeLength: 1024,
-  redactKeys: ["password", "passwd", "secret", "token", "authorization", "cookie", "apikey", "email", "creditcard", "phone"],
+  redactKeys: ["password", "passwd", "pwd", "secret", "token", "authorization", "cookie", "apikey", "email", "creditcard", "phone", "jwt", "ssn", "signature", "privatekey", "credential", "sessionid"],
   retryBaseMs: 1000,
   retryMaxMs: 60_000,
   exportTimeoutMs: 10_000,
@@ -136,7 +138,8 @@ export function loadTelemetryConfig(
   if (config.dataDir === "") problems.push("dataDir: no directory for the telemetry journal (settings.dataDir or KICKTALK_TELEMETRY_DIR)");
 
   const sdkDisabled = (env.OTEL_SDK_DISABLED ?? "").toLowerCase() === "true";
-  config.enabled = settings.enabled === true && !sdkDisabled && problems.length === 0;
+  config.lockedOff = sdkDisabled ? "OTEL_SDK_DISABLED=true" : problems.length > 0 ? `broken configuration: ${problems.length} problem(s)` : null;
+  config.enabled = settings.enabled === true && config.lockedOff === null;
   return { config, problems };
 }
 

@@ -7,7 +7,12 @@ import { CLIENT_METRICS } from "../../catalog/metrics/client.ts";
 import { PIPELINE_METRICS } from "../../catalog/metrics/pipeline.ts";
 import type { ClientInstruments, ClientMetricKey, MetricLabels, MetricRecorder, ObservedMetricKey, RecordableMetricKey } from "./types.ts";
 
-export const OBSERVED_METRICS: readonly ObservedMetricKey[] = ["mainMemoryUsage", "mainCpuUsage", "mainActiveHandles", "mainUptime"];
+/**
+ * Observed at collection, never recorded: the process metrics, and the queue size, which is
+ * read from the journal itself (an up-down counter fed by +/- events drifted when an off/on
+ * toggle dropped the decrements, issue 11).
+ */
+export const OBSERVED_METRICS: readonly ObservedMetricKey[] = ["mainMemoryUsage", "mainCpuUsage", "mainActiveHandles", "mainUptime", "telemetryQueued"];
 
 /** The client's declarations. Not METRICS: a server metric shares the key telemetryDropped there. */
 export const CLIENT_SIDE_METRICS: Readonly<Record<ClientMetricKey, MetricDecl>> = { ...CLIENT_METRICS, ...PIPELINE_METRICS };

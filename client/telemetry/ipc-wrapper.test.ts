@@ -116,8 +116,42 @@ describe("IpcWrapper.handle", () => {
   it("rejects oversized and non-serializable payloads", async () => {
     const { wrapper, ipcMain, invoke } = make();
     wrapper.handle(ipcMain, "store:set", z.object({ key: z.string(), value: z.unknown() }), () => "ok");
-    await expect(invoke("store:set", { key: "k", value: "x".repeat(2000) })).rejects.toThrow(/payload is \d+ bytes, over the limit of 1024/);
+    await expect(invoke("store:set", { key: "k", value: "x".repeat(2000) })).rejects.toThrow(/payload is over 1024 bytes, the limit \(not serialised\)/);
+    await expect(invoke("store:set", { key: "k", value: "é\n".repeat(300) })).rejects.toThrow(/payload is \d+ bytes, over the limit of 1024/); // under the bound, over once encoded
     await expect(invoke("store:set", { key: "k", value: 10n })).rejects.toThrow(/not JSON-serializable/);
+  });
+
+  it("rejects a 64 MB payload without serialising it (issue 11: main blocked 390 ms)", async () => {
+    const { wrapper, ipcMain, invoke } = make();
+    wrapper.handle(ipcMain, "store:set", z.object({ key: z.string(), value: z.unknown() }), () => "ok");
+    const huge = { key: "k", value: "x".repeat(64 * 1024 * 1024) };
+    const stringify = JSON.stringify;
+    let serialised = 0;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      if (args[0] === huge) serialised++;
+      return stringify(...args);
+    }) as typeof JSON.stringify;
+    try {
+      const t0 = performance.now();
+      await expect(invoke("store:set", huge)).rejects.toThrow(/over 1024 bytes/);
+      expect(performance.now() - t0).toBeLessThan(50);
+    } finally {
+      JSON.stringify = stringify;
+    }
+    expect(serialised).toBe(0);
+  });
+
+  it("rejects an IPC call from a sender that is not an app window before reading its payload", async () => {
+    const { wrapper, ipcMain, invoke, metrics } = make();
+    let handled = 0;
+    wrapper.handle(ipcMain, "store:get", z.object({ key: z.string() }), () => handled++, {
+      checkSender: (event) => ((event as { sender?: { id: number } }).sender?.id === 1 ? null : "the sender is not an app window"),
+    });
+    await expect(invoke("store:get", { key: "a" })).rejects.toThrow(/the sender is not an app window/);
+    expect(handled).toBe(0);
+    expect((await metrics.points()).filter((p) => p.name === "kicktalk_ipc_rejected_payloads")).toEqual([
+      { name: "kicktalk_ipc_rejected_payloads", value: 1, attributes: { channel: "store:get" } },
+    ]);
   });
 
   it("survives fuzzed payloads: every malformed one is rejected and counted, main keeps serving", async () => {

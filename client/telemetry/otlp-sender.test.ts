@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal } from "./journal.ts";
-import { OtlpSender, parseRetryAfter } from "./otlp-sender.ts";
+import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_SERVER_ERROR_ATTEMPTS, OtlpSender, parseRetryAfter } from "./otlp-sender.ts";
 import { type FakeGateway, startFakeGateway } from "./testing/fake-gateway.ts";
 
 describe("parseRetryAfter", () => {
@@ -23,7 +23,7 @@ describe("OtlpSender (against a fake gateway)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function setup(opts: { maxExportBytes?: number } = {}) {
+  async function setup(opts: { maxExportBytes?: number; maxRetryAfterMs?: number } = {}) {
     gw = await startFakeGateway();
     dir = mkdtempSync(join(tmpdir(), "beacon-sender-"));
     const events: string[] = [];
@@ -46,6 +46,7 @@ describe("OtlpSender (against a fake gateway)", () => {
       onExported: (s, n, bytes) => events.push(`exported ${s} ${n} ${bytes > 0}`),
       onDropped: (s, n, r) => events.push(`drop ${s} ${n} ${r}`),
       onRetry: (s, e) => events.push(`retry ${s} ${e}`),
+      ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
     });
     const add = (id: string, name = id) => journal.append({ t: "e", id, sig: "traces", res: "main", n: 1, s: [{ scope: { name: "kicktalk-main" }, spans: [{ name }] }] });
     return { journal, sender, events, add, tick: (ms: number) => (clock += ms), now: () => clock };
@@ -106,13 +107,68 @@ describe("OtlpSender (against a fake gateway)", () => {
     expect(journal.items).toBe(0);
   });
 
-  it("gives up on a 400 (the gateway will never take it) and counts it", async () => {
+  it("gives up on a 400 (non-retryable per the OTLP spec) and counts it", async () => {
     const { sender, journal, events, add } = await setup();
     gw.script([{ status: 400, body: '{"message":"bad"}' }]);
     add("a");
     await sender.send();
     expect(journal.items).toBe(0);
     expect(events).toEqual(["drop traces 1 export_rejected"]);
+  });
+
+  it.each([401, 403])("pauses on %i, keeps the queue, sends nothing more until the configuration changes", async (status) => {
+    const { sender, journal, events, add, tick } = await setup();
+    gw.script([{ status }]);
+    add("a");
+    add("b");
+    await sender.send();
+    expect(sender.state.paused).toBe("auth");
+    tick(24 * 3600_000);
+    await sender.send();
+    expect(gw.requests).toHaveLength(1);
+    expect(journal.items).toBe(2);
+    sender.resume({ headers: { authorization: "Basic fresh" } });
+    await sender.send();
+    expect(gw.requests.map((r) => r.headers.authorization)).toEqual(["Basic abc", "Basic fresh"]);
+    expect(journal.items).toBe(0);
+    expect(events).toEqual([`retry traces HTTP ${status}`, "exported traces 2 true"]);
+  });
+
+  it("splits the batch on 413 until it fits, dropping only a lone entry that never fits", async () => {
+    const { sender, journal, events, add } = await setup();
+    for (const id of ["a", "b", "c", "d"]) add(id);
+    gw.script([{ status: 413 }, { status: 200 }, { status: 413 }, { status: 200 }, { status: 413 }]);
+    await sender.send();
+    const names = gw.requests.map((r) => (r.body.resourceSpans as { scopeSpans: { spans: { name: string }[] }[] }[])[0]!.scopeSpans[0]!.spans.map((s) => s.name).join(""));
+    expect(names).toEqual(["abcd", "ab", "cd", "c", "d"]);
+    expect(journal.items).toBe(0);
+    expect(events).toEqual(["exported traces 2 true", "exported traces 1 true", "drop traces 1 payload_too_large"]);
+  });
+
+  it("retries a 500 a bounded number of times before dropping it as retries_exhausted", async () => {
+    const { sender, journal, events, add, tick } = await setup();
+    gw.script(Array.from({ length: MAX_SERVER_ERROR_ATTEMPTS }, () => ({ status: 500 })));
+    add("a");
+    for (let i = 0; i < MAX_SERVER_ERROR_ATTEMPTS; i++) {
+      expect(journal.items).toBe(1);
+      await sender.send();
+      tick(sender.state.nextRetryAt - 1_000_000 + 60_000);
+    }
+    expect(journal.items).toBe(0);
+    expect(events.at(-1)).toBe("drop traces 1 retries_exhausted");
+    expect(events.filter((e) => e.startsWith("retry"))).toHaveLength(MAX_SERVER_ERROR_ATTEMPTS - 1);
+  });
+
+  it("caps Retry-After: 99999999999 s does not stop exporting for good", async () => {
+    const { sender, journal, add, tick, now } = await setup({ maxRetryAfterMs: 600_000 });
+    gw.script([{ status: 503, headers: { "retry-after": "99999999999" } }]);
+    add("a");
+    await sender.send();
+    expect(sender.state.nextRetryAt - now()).toBe(600_000);
+    tick(600_000);
+    await sender.send();
+    expect(journal.items).toBe(0);
+    expect(DEFAULT_MAX_RETRY_AFTER_MS).toBe(15 * 60_000);
   });
 
   it("counts items the gateway rejected in a partial success", async () => {

@@ -1,11 +1,32 @@
 // Sends journaled entries to the OTLP/HTTP gateway (JSON encoding, optionally gzip) and acks
-// them in the journal once accepted. Failures back off exponentially with full jitter;
-// 429/503 honour Retry-After. Nothing is dropped for being retried: entries wait in the
-// bounded journal, whose bound is the only thing that drops (counted as queue_full).
+// them in the journal once accepted. What each answer does follows the OTLP/HTTP spec
+// (opentelemetry-proto docs/specification.md, "Failures" and "OTLP/HTTP Throttling"):
+// - 2xx: acked; items in partialSuccess are counted as export_rejected.
+// - 429, 502, 503, 504 (retryable) and network errors: kept, retried with exponential backoff
+//   and full jitter; Retry-After is a floor, capped at maxRetryAfterMs so a bogus value
+//   (Retry-After: 99999999999) cannot stop exporting for good.
+// - 401, 403: the credentials are wrong, and every request would fail the same way: exporting
+//   pauses, the (bounded) journal keeps everything, and resume() (a configuration change, or
+//   the next start) lifts the pause. Nothing is dropped for it.
+// - 413: the batch is split in halves and each is sent alone; one entry still too large is
+//   dropped as payload_too_large.
+// - 500 and other 5xx: the spec says not to retry, but a gateway's 500 is as often a passing
+//   fault of its own (a restarting exporter) as a verdict on the data, so the batch is retried
+//   up to MAX_SERVER_ERROR_ATTEMPTS times and then dropped as retries_exhausted. Deviation from
+//   the spec's "MUST NOT be retried", for issue 11 ("no permanent drop on 500").
+// - Any other 4xx (400: a malformed body): non-retryable per the spec, dropped as export_rejected.
+// One request at a time: at-least-once delivery whose duplicate window is that one request
+// (an entry is acked only after its 2xx, so a kill between the gateway's accept and the ack
+// re-sends it on the next start; OTLP has no idempotency key to de-duplicate by).
 import { gzipSync } from "node:zlib";
 import type { Journal, PendingEntry, ResourceKind } from "./journal.ts";
 import type { OtlpKeyValue } from "./redact.ts";
 import type { DropReason, TelemetrySignal } from "./types.ts";
+
+/** Attempts of one batch answered with 500-class errors outside the retryable set before it is dropped. */
+export const MAX_SERVER_ERROR_ATTEMPTS = 5;
+/** Default cap of a Retry-After (ms): 15 minutes. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 const PATHS: Record<TelemetrySignal, string> = { traces: "/v1/traces", metrics: "/v1/metrics", logs: "/v1/logs" };
 const RESOURCE_KEY: Record<TelemetrySignal, string> = { traces: "resourceSpans", metrics: "resourceMetrics", logs: "resourceLogs" };
@@ -29,6 +50,8 @@ export interface SenderOptions {
   onExported: (sig: TelemetrySignal, items: number, bodyBytes: number) => void;
   onDropped: (sig: TelemetrySignal, items: number, reason: DropReason) => void;
   onRetry: (sig: TelemetrySignal, error: string) => void;
+  /** Cap of a Retry-After, in ms (default DEFAULT_MAX_RETRY_AFTER_MS). */
+  maxRetryAfterMs?: number;
 }
 
 export interface SenderState {
@@ -38,6 +61,10 @@ export interface SenderState {
   nextRetryAt: number;
   consecutiveFailures: number;
   lastSuccessAt: number;
+  /** Set on 401/403: nothing is sent until resume(). */
+  paused: "auth" | null;
+  /** How long the last answered request took, in ms; null before any answer. */
+  lastRoundTripMs: number | null;
 }
 
 interface ScopeEntry {
@@ -64,7 +91,12 @@ export class OtlpSender {
     nextRetryAt: 0,
     consecutiveFailures: 0,
     lastSuccessAt: 0,
+    paused: null,
+    lastRoundTripMs: null,
   };
+  /** 5xx attempts per batch (keyed by its first entry id). */
+  readonly #serverErrors = new Map<string, number>();
+  #lastBody: { key: string; body: ReturnType<typeof gzipSync> } | null = null;
   #inFlight: Promise<void> | null = null;
   readonly #aborts = new Set<AbortController>();
 
@@ -81,16 +113,29 @@ export class OtlpSender {
     return this.#inFlight;
   }
 
+  /** The run in flight, if any (quit waits for it rather than starting another). */
+  inFlight(): Promise<void> | null {
+    return this.#inFlight;
+  }
+
   /** Aborts in-flight requests (quit with a deadline); their entries stay journaled. */
   abort(): void {
     for (const a of this.#aborts) a.abort();
+  }
+
+  /** Lifts an auth pause (the endpoint or headers changed); optionally with new ones. */
+  resume(update: { endpoint?: string; headers?: Record<string, string> } = {}): void {
+    if (update.endpoint !== undefined) this.#o.endpoint = update.endpoint;
+    if (update.headers !== undefined) this.#o.headers = update.headers;
+    this.state.paused = null;
+    this.state.nextRetryAt = 0;
   }
 
   async #run(): Promise<void> {
     for (const sig of SIGNALS) {
       // Each pass takes a snapshot; entries appended meanwhile go out on the next flush.
       for (const batch of this.#batches(sig)) {
-        if (this.#o.now() < this.state.nextRetryAt) return;
+        if (this.state.paused !== null || this.#o.now() < this.state.nextRetryAt) return;
         const ok = await this.#post(sig, batch);
         if (!ok) return;
       }
@@ -103,13 +148,13 @@ export class OtlpSender {
     let size = 0;
     for (const e of this.#o.journal.pending()) {
       if (e.sig !== sig) continue;
-      if (batch.length > 0 && size + e.line.length > this.#o.maxExportBytes) {
+      if (batch.length > 0 && size + e.size > this.#o.maxExportBytes) {
         yield batch;
         batch = [];
         size = 0;
       }
       batch.push(e);
-      size += e.line.length;
+      size += e.size;
     }
     if (batch.length > 0) yield batch;
   }
@@ -119,7 +164,7 @@ export class OtlpSender {
     const byRes = new Map<ResourceKind, Map<string, ScopeEntry>>();
     const itemsKey = SCOPE_ITEMS_KEY[sig];
     for (const e of entries) {
-      const scopes = (JSON.parse(e.line) as { s: ScopeEntry[] }).s;
+      const scopes = this.#o.journal.scopes(e) as ScopeEntry[];
       let merged = byRes.get(e.res);
       if (!merged) byRes.set(e.res, (merged = new Map()));
       for (const s of scopes) {
@@ -137,10 +182,22 @@ export class OtlpSender {
   }
 
   async #post(sig: TelemetrySignal, entries: PendingEntry[]): Promise<boolean> {
+    // The journal may have dropped or superseded some of a batch while an earlier one was in flight.
+    const pendingIds = new Set(this.#o.journal.pending().map((e) => e.id));
+    entries = entries.filter((e) => pendingIds.has(e.id));
+    if (entries.length === 0) return true;
     const items = entries.reduce((n, e) => n + e.n, 0);
     const ids = entries.map((e) => e.id);
-    const json = this.buildBody(sig, entries);
-    const body = this.#o.compression === "gzip" ? gzipSync(json) : Buffer.from(json);
+    // A retried batch is the same batch: its encoded body is kept, not rebuilt on each attempt
+    // (during an outage that was most of the telemetry's CPU).
+    const key = `${sig}:${ids.join(",")}`;
+    let body: ReturnType<typeof gzipSync>;
+    if (this.#lastBody?.key === key) body = this.#lastBody.body;
+    else {
+      const json = this.buildBody(sig, entries);
+      body = this.#o.compression === "gzip" ? gzipSync(json) : Buffer.from(json);
+      this.#lastBody = { key, body };
+    }
     const headers: Record<string, string> = { ...this.#o.headers, "content-type": "application/json" };
     if (this.#o.compression === "gzip") headers["content-encoding"] = "gzip";
     const abort = new AbortController();
@@ -148,9 +205,12 @@ export class OtlpSender {
     const timer = setTimeout(() => abort.abort(), this.#o.timeoutMs);
     this.state.exportRequests++;
     this.state.lastExportBytes = body.byteLength;
+    const t0 = performance.now();
     let res: Response;
+    let text: string;
     try {
       res = await this.#o.fetch(`${this.#o.endpoint}${PATHS[sig]}`, { method: "POST", headers, body, signal: abort.signal });
+      text = await res.text().catch(() => "");
     } catch (err) {
       this.#failed(sig, `network: ${err instanceof Error ? err.message : String(err)}`, null);
       return false;
@@ -158,9 +218,12 @@ export class OtlpSender {
       clearTimeout(timer);
       this.#aborts.delete(abort);
     }
-    const text = await res.text().catch(() => "");
+    this.state.lastRoundTripMs = performance.now() - t0;
+    const status = res.status;
     if (res.ok) {
+      this.#lastBody = null;
       this.#o.journal.ack(ids);
+      this.#serverErrors.delete(ids[0]!);
       const rejected = rejectedCount(sig, text);
       if (rejected > 0) this.#o.onDropped(sig, rejected, "export_rejected");
       this.#o.onExported(sig, items - rejected, body.byteLength);
@@ -170,14 +233,47 @@ export class OtlpSender {
       this.state.lastSuccessAt = this.#o.now();
       return true;
     }
-    if (res.status === 429 || res.status === 503 || res.status === 502 || res.status === 504 || res.status === 408) {
-      this.#failed(sig, `HTTP ${res.status}`, parseRetryAfter(res.headers.get("retry-after"), this.#o.now()));
+    const error = `HTTP ${status} from ${PATHS[sig]}: ${text.slice(0, 200)}`;
+    if (status === 429 || status === 502 || status === 503 || status === 504 || status === 408) {
+      const retryAfter = parseRetryAfter(res.headers.get("retry-after"), this.#o.now());
+      const cap = this.#o.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+      this.#failed(sig, `HTTP ${status}`, retryAfter === null ? null : Math.min(retryAfter, cap));
       return false;
     }
-    // Any other status means the gateway will never take this body: give it up, counted.
+    if (status === 401 || status === 403) {
+      // Every request would fail alike until the credentials change: pause, keep everything.
+      this.state.paused = "auth";
+      this.state.lastExportError = error;
+      this.#o.onRetry(sig, `HTTP ${status}`);
+      return false;
+    }
+    if (status === 413) {
+      if (entries.length === 1) {
+        this.#o.journal.ack(ids);
+        this.#o.onDropped(sig, items, "payload_too_large");
+        this.state.lastExportError = error;
+        return true;
+      }
+      const half = Math.ceil(entries.length / 2);
+      return (await this.#post(sig, entries.slice(0, half))) && (await this.#post(sig, entries.slice(half)));
+    }
+    if (status >= 500) {
+      const attempts = (this.#serverErrors.get(ids[0]!) ?? 0) + 1;
+      if (attempts < MAX_SERVER_ERROR_ATTEMPTS) {
+        this.#serverErrors.set(ids[0]!, attempts);
+        this.#failed(sig, `HTTP ${status}`, null);
+        return false;
+      }
+      this.#serverErrors.delete(ids[0]!);
+      this.#o.journal.ack(ids);
+      this.#o.onDropped(sig, items, "retries_exhausted");
+      this.state.lastExportError = error;
+      return true;
+    }
+    // Non-retryable per the OTLP spec (400 and the other 4xx): the gateway will never take this body.
     this.#o.journal.ack(ids);
     this.#o.onDropped(sig, items, "export_rejected");
-    this.state.lastExportError = `HTTP ${res.status} from ${PATHS[sig]}: ${text.slice(0, 200)}`;
+    this.state.lastExportError = error;
     return true;
   }
 

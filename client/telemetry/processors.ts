@@ -2,22 +2,36 @@
 // once (write-ahead), instead of holding it in an in-memory batch that a kill would lose.
 // Sending is batched separately (otlp-sender.ts). Never throws into the app.
 import { diag } from "@opentelemetry/api";
+import { SeverityNumber } from "@opentelemetry/api-logs";
+import { ALL_SPAN_FAMILIES, LOG_TYPE_ATTRIBUTE } from "../../catalog/index.ts";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import type { ResourceKind } from "./journal.ts";
+import { type Priority, PRIORITY, type ResourceKind } from "./journal.ts";
 import { logsToScopes, type OtlpLogJson, type OtlpScopeJson, type OtlpSpanJson, spansToScopes } from "./otlp-json.ts";
 import type { Redactor } from "./redact.ts";
 import { shouldExport } from "./sampler.ts";
 import type { TelemetrySignal } from "./types.ts";
 
+const ERROR_LOG_TYPE_KEY = LOG_TYPE_ATTRIBUTE;
+
 export interface EntrySink {
   enabled(): boolean;
-  append(sig: TelemetrySignal, res: ResourceKind, items: number, scopes: OtlpScopeJson[]): void;
+  /** `priority` orders drops under the journal bound; `key` makes a newer entry supersede an older one. */
+  append(sig: TelemetrySignal, res: ResourceKind, items: number, scopes: OtlpScopeJson[], opts?: { priority?: Priority; key?: string }): void;
 }
 
+/** Span names the catalog declares: kept as they are; any other name is free text and redacted. */
+const CATALOG_SPAN_NAMES: ReadonlySet<string> = new Set(ALL_SPAN_FAMILIES.flatMap((f) => f.names));
+/** Event names of the OTel semantic conventions that carry no data. */
+const STANDARD_EVENT_NAMES: ReadonlySet<string> = new Set(["exception"]);
+
 export function redactSpanJson(span: OtlpSpanJson, r: Redactor): void {
+  if (!CATALOG_SPAN_NAMES.has(span.name)) span.name = r.text(span.name);
   r.otlpAttributes(span.attributes);
-  for (const e of span.events ?? []) r.otlpAttributes(e.attributes);
+  for (const e of span.events ?? []) {
+    if (!STANDARD_EVENT_NAMES.has(e.name)) e.name = r.text(e.name);
+    r.otlpAttributes(e.attributes);
+  }
   if (span.status?.message) span.status.message = r.text(span.status.message);
 }
 
@@ -72,7 +86,9 @@ export class JournalingLogProcessor implements LogRecordProcessor {
     try {
       const scopes = logsToScopes([record]);
       for (const s of scopes) for (const l of s.logRecords ?? []) redactLogJson(l, this.#redactor);
-      this.#sink.append("logs", "main", 1, scopes);
+      // Error records are what a long outage must keep above all (issue 11).
+      const isError = record.attributes[ERROR_LOG_TYPE_KEY] === "error" || (record.severityNumber ?? 0) >= SeverityNumber.ERROR;
+      this.#sink.append("logs", "main", 1, scopes, { priority: isError ? PRIORITY.errors : PRIORITY.logs });
     } catch (err) {
       diag.error("telemetry: could not journal log record", err);
     }

@@ -5,17 +5,65 @@
 
 export const REDACTED = "[REDACTED]";
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+/** Local part and domain may be non-ASCII (IDN, EAI); `@` may arrive percent-encoded (%40). */
+const EMAIL = /[\p{L}\p{N}._%+-]+(?:@|%40)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.[\p{L}]{2,}/giu;
+/** Authorization schemes with their credentials, however short, also percent-encoded (Bearer%20x). */
+const AUTH_SCHEME = /(?<![A-Za-z])(Bearer|Basic|Token|Negotiate|NTLM)(\s+|%20|\+)(?!\[REDACTED)[A-Za-z0-9._~+/=%-]+/gi;
+/** Digest credentials: everything after the scheme up to the end of the header. */
+const DIGEST = /\b(Digest)\s+(?!\[REDACTED)[^\r\n]+/gi;
+/** Cookie / Set-Cookie headers: every name=value pair. */
+const COOKIE_HEADER = /\b((?:set-)?cookie)(\\?["']?\s*[:=]\s*\\?["']?)(?!\s*\[REDACTED)[^\r\n"\\]+/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-/** key=value / key: value pairs in free text (query strings, log lines). */
-const SECRET_PAIR = /\b(api[_-]?key|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|auth)(["']?\s*[=:]\s*["']?)[^\s&"',;]+/gi;
-/** Well-known credential prefixes: Stripe, GitHub, Grafana Cloud, Slack, AWS access key ids. */
-const KNOWN_KEYS = /\b(?:sk_(?:live|test)_[A-Za-z0-9]{10,}|gh[pousr]_[A-Za-z0-9]{20,}|glc_[A-Za-z0-9+/=_-]{20,}|xox[abpr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})/g;
+/**
+ * key=value / key: value pairs anywhere (query strings, log lines, JSON): names that are
+ * always secret. `"key":"value"` in JSON (escaped quotes included) is covered by the optional quotes.
+ */
+const SECRET_NAMES =
+  "(?:x[_-]amz[_-](?:signature|credential|security[_-]token)|[a-z_-]*(?:api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|token|secret|password|passwd|pwd|passphrase|jwt|signature|credentials?|sessionid|session[_-]?id|session[_-]?token)|auth|authorization|apikey|session|ssn)";
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_NAMES})((?:\\\\?["'])?\\s*[=:]\\s*(?:\\\\?["'])?)(?!\\[REDACTED|(?:Bearer|Basic|Token|Digest|Negotiate|NTLM)\\s)[^\\s&"',;\\\\}]+`, "gi");
+/** Query parameters that are secret only in a URL (after ? or &): OAuth codes, signatures, keys. */
+const QUERY_SECRET = /([?&;](?:code|sig|key|sid|state|nonce|otp|pin|k)=)(?!\[REDACTED)[^\s&#"']+/gi;
+/** Well-known credential formats (each vendor's documented prefix). */
+const KNOWN_KEYS = new RegExp(
+  [
+    "\\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}", // Stripe
+    "\\bsk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{16,}", // OpenAI, Anthropic
+    "\\bgh[pousr]_[A-Za-z0-9]{20,}",
+    "\\bgithub_pat_[A-Za-z0-9_]{20,}", // GitHub
+    "\\bgl(?:c|sa)_[A-Za-z0-9+/=_-]{16,}", // Grafana Cloud tokens, service account tokens
+    "\\bglpat-[A-Za-z0-9_-]{16,}", // GitLab
+    "\\bxox[abprs]-[A-Za-z0-9-]{10,}", // Slack
+    "\\b(?:AKIA|ASIA)[0-9A-Z]{16}", // AWS access key ids
+    "\\bAIza[0-9A-Za-z_-]{30,}", // Google API keys
+    "\\bSG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}", // SendGrid
+    "\\bnpm_[A-Za-z0-9]{30,}", // npm
+    "\\bhf_[A-Za-z0-9]{30,}", // Hugging Face
+    "\\bshp(?:at|ss|ca|pa)_[A-Fa-f0-9]{32}", // Shopify
+    "https://hooks\\.slack\\.com/services/[A-Za-z0-9/]+",
+    "https://(?:canary\\.|ptb\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]+",
+  ].join("|"),
+  "g",
+);
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
-const PHONE = /(?:\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4}\b)/g;
-/** Home directories in stack traces and paths carry the OS user name. */
-const HOME_DIR = /(\/Users\/|\/home\/|[A-Za-z]:\\Users\\|[A-Za-z]:\/Users\/)[^/\\\s:]+/g;
+/** US social security numbers: 3-2-4 digits with dashes or spaces. */
+const SSN = /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g;
+const PHONE =
+  /(?:\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b0\d{2,4}[\s.-]\d{3,4}[\s.-]\d{3,4}\b)/g;
+const IPV4 = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\d])/g;
+/** Full and compressed IPv6, with an optional zone (%eth0). Needs 8 groups or a `::` with hex groups. */
+const IPV6 =
+  /(?<![\w:.])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?|::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6}))(?:%[\w.]+)?(?![\w:])/gi;
+/**
+ * Home directories (the OS user name): /Users/x, /home/x, ~x, C:\Users\x on any drive, any
+ * case, with / or \ or \\ (JSON-escaped) or %5C as the separator, and Documents and Settings.
+ * A user name may contain spaces when a separator follows it.
+ */
+const SEP = String.raw`(?:\\{1,4}|/|%5C|%2F)`;
+const USER = String.raw`(?:[^\\/\s:"'%]+(?: [^\\/\s:"'%]+)*(?=\\|/|%5C|%2F)|[^\\/\s:"'%]+)`;
+const HOME_DIR = new RegExp(String.raw`((?:${SEP}|\b)(?:Users|home|Documents and Settings)${SEP}|\b[A-Za-z]:${SEP}(?:Users|Documents and Settings)${SEP})(?!\[)${USER}`, "gi");
+const ROOT_HOME = /(^|[\s"'(=])~(?!\/)([A-Za-z0-9._-]+)/g;
+/** UNC paths name a host and a share: \\host\share (also JSON-escaped and %5C-encoded). */
+const UNC = /(^|[\s"'(=])(?:\\\\\\\\|\\\\|%5C%5C)(?!\[HOST\])[^\\/\s%"']+((?:\\\\|\\|%5C)(?!\[SHARE\])[^\\/\s%"']+)?/gi;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -34,23 +82,32 @@ export function luhnValid(digits: string): boolean {
 
 // Cheap pre-check that every pattern below needs to match: most values (ids, names, enums,
 // channel names like "store:set") contain none of these, and skip the regex chain.
-const MAYBE_SENSITIVE = /@|\d{3}|\+\d|bearer|basic|token|secret|passw|auth|api[_-]?key|eyJ|sk_|gh[pousr]_|glc_|xox|AKIA|users[\\/]|home\//i;
+const MAYBE_SENSITIVE =
+  /@|%40|\d{3}|\d\.\d|\d-\d|\+\d|::|[0-9a-f]{1,4}:[0-9a-f]{1,4}:|bearer|basic|token|negotiate|ntlm|digest|cookie|secret|pass|pwd|auth|key|session|sig|code=|sid=|state=|nonce=|otp=|pin=|k=|ssn|jwt|credential|eyJ|sk[-_]|pk_|rk_|gh[pousr]_|github_pat|gl(?:c|sa)_|glpat|xox|AKIA|ASIA|AIza|SG\.|npm_|hf_|shp|hooks\.slack|webhooks|users|home|documents and settings|~|\\\\|%5C/i;
 
 /** Redacts PII from free text. */
 export function redactString(input: string): string {
   if (!MAYBE_SENSITIVE.test(input)) return input;
   return input
     .replace(JWT, "[REDACTED_TOKEN]")
-    .replace(AUTH_SCHEME, "$1 [REDACTED_TOKEN]")
     .replace(KNOWN_KEYS, "[REDACTED_TOKEN]")
+    .replace(DIGEST, "$1 [REDACTED_TOKEN]")
+    .replace(AUTH_SCHEME, "$1$2[REDACTED_TOKEN]")
+    .replace(COOKIE_HEADER, "$1$2[REDACTED]")
     .replace(SECRET_PAIR, "$1$2[REDACTED]")
+    .replace(QUERY_SECRET, "$1[REDACTED]")
     .replace(EMAIL, "[REDACTED_EMAIL]")
+    .replace(UNC, "$1\\\\[HOST]\\[SHARE]")
+    .replace(HOME_DIR, "$1[USER]")
+    .replace(ROOT_HOME, "$1~[USER]")
     .replace(CARD_CANDIDATE, (m) => {
       const digits = m.replace(/[ -]/g, "");
       return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? "[REDACTED_CARD]" : m;
     })
+    .replace(SSN, "[REDACTED_SSN]")
     .replace(PHONE, "[REDACTED_PHONE]")
-    .replace(HOME_DIR, "$1[USER]");
+    .replace(IPV6, (m) => (/[0-9a-f]/i.test(m) && m !== "::" ? "[REDACTED_IP]" : m))
+    .replace(IPV4, "[REDACTED_IP]");
 }
 
 const normalizeKey = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, "");

@@ -11,6 +11,27 @@ import type { RendererLogRecord, RendererMetricEvent, RendererSpan } from "./typ
 
 export const MAX_RELAY_ITEMS = 1024;
 
+/**
+ * OTel's default span limits (SDK spec, "Span Limits": 128 attributes per span, per event,
+ * 128 events) tightened to what main applies to its own spans (telemetry.ts spanLimits).
+ */
+export const RENDERER_SPAN_LIMITS = { attributeCountLimit: 64, eventCountLimit: 32, attributePerEventCountLimit: 32 } as const;
+/** A renderer span must start within this window around main's clock (ms): a day back, 5 min ahead for skew. */
+export const SPAN_TIME_WINDOW = { pastMs: 24 * 3600_000, futureMs: 5 * 60_000, maxDurationMs: 3600_000 } as const;
+
+/**
+ * Per-value bounds of what the renderer may record, by instrument and unit: a counter step
+ * of +1e308 or a gauge of -1e9 would poison every sum and panel downstream (issue 11).
+ * Counter steps are sums over the renderer's 5 s buffer (1,000 messages/s is 5,000).
+ */
+export function rendererValueProblem(decl: { instrument: string; unit: string }, value: number): string | null {
+  if (!Number.isFinite(value)) return `value ${value} is not finite`;
+  if (decl.instrument === "counter") return value >= 0 && value <= 1e6 ? null : `counter step ${value} is outside [0, 1e6]`;
+  if (decl.instrument === "updowncounter") return Math.abs(value) <= 1e4 ? null : `up-down step ${value} is outside [-1e4, 1e4]`;
+  const max = decl.unit === "s" ? 3600 : decl.unit === "By" ? 64 * 1024 ** 3 : decl.unit === "1" ? 1 : 1e9;
+  return value >= 0 && value <= max ? null : `${decl.instrument} value ${value} is outside [0, ${max}] (${decl.unit})`;
+}
+
 const HexId = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 const UnixNano = z.string().regex(/^\d{1,20}$/);
 const Attributes = z.record(z.string().max(128), z.union([z.string().max(4096), z.number().finite(), z.boolean()]));
@@ -74,10 +95,19 @@ function validateEach<T>(input: unknown, schema: z.ZodType<T>, extra: (item: T) 
   return { valid, invalid, problem };
 }
 
-export function validateRendererSpans(input: unknown): Validated<RendererSpan> {
-  return validateEach(input, RendererSpanSchema, (s) =>
-    RENDERER_SPAN_NAMES.has(s.name) ? null : `span name "${s.name.slice(0, 60)}" is not a renderer span family name in the catalog`,
-  );
+export function validateRendererSpans(input: unknown, nowMs: number = Date.now()): Validated<RendererSpan> {
+  const earliest = BigInt(Math.trunc(nowMs - SPAN_TIME_WINDOW.pastMs)) * 1_000_000n;
+  const latest = BigInt(Math.trunc(nowMs + SPAN_TIME_WINDOW.futureMs)) * 1_000_000n;
+  const maxDuration = BigInt(SPAN_TIME_WINDOW.maxDurationMs) * 1_000_000n;
+  return validateEach(input, RendererSpanSchema, (s) => {
+    if (!RENDERER_SPAN_NAMES.has(s.name)) return `span name "${s.name.slice(0, 60)}" is not a renderer span family name in the catalog`;
+    const start = BigInt(s.startTimeUnixNano);
+    const end = BigInt(s.endTimeUnixNano);
+    if (end < start) return "span ends before it starts";
+    if (start < earliest || end > latest) return "span time is not within a day of main's clock";
+    if (end - start > maxDuration) return "span lasts longer than an hour";
+    return null;
+  });
 }
 
 /** Hand-written check of the common shape first: this path carries ~1,000 events/s, zod only for the odd ones. */
@@ -113,7 +143,15 @@ export function validateRendererLogs(input: unknown, allowed: ReadonlyMap<string
   );
 }
 
+/** Keeps the first `limit` attributes (OTel span limits); the rest are counted as dropped. */
+function limited(attrs: Record<string, string | number | boolean> | undefined, limit: number): { kept: Record<string, string | number | boolean>; dropped: number } {
+  const entries = Object.entries(attrs ?? {});
+  return { kept: Object.fromEntries(entries.slice(0, limit)), dropped: Math.max(0, entries.length - limit) };
+}
+
 export function rendererSpanToOtlp(s: RendererSpan): OtlpSpanJson {
+  const attrs = limited(s.attributes, RENDERER_SPAN_LIMITS.attributeCountLimit);
+  const events = (s.events ?? []).slice(0, RENDERER_SPAN_LIMITS.eventCountLimit);
   return {
     traceId: s.traceId,
     spanId: s.spanId,
@@ -122,8 +160,13 @@ export function rendererSpanToOtlp(s: RendererSpan): OtlpSpanJson {
     kind: KIND[s.kind ?? "internal"],
     startTimeUnixNano: s.startTimeUnixNano,
     endTimeUnixNano: s.endTimeUnixNano,
-    attributes: toOtlpAttributes(s.attributes ?? {}),
-    events: (s.events ?? []).map((e) => ({ name: e.name, timeUnixNano: e.timeUnixNano, attributes: toOtlpAttributes(e.attributes ?? {}) })),
+    attributes: toOtlpAttributes(attrs.kept),
+    droppedAttributesCount: attrs.dropped,
+    events: events.map((e) => {
+      const a = limited(e.attributes, RENDERER_SPAN_LIMITS.attributePerEventCountLimit);
+      return { name: e.name, timeUnixNano: e.timeUnixNano, attributes: toOtlpAttributes(a.kept), droppedAttributesCount: a.dropped };
+    }),
+    droppedEventsCount: (s.events?.length ?? 0) - events.length,
     status: { code: STATUS[s.status?.code ?? "unset"], ...(s.status?.message ? { message: s.status.message } : {}) },
   };
 }

@@ -57,7 +57,7 @@ async function session(t: Telemetry): Promise<void> {
   await invoke("chat:send-message", { content: "hello" });
   await invoke("chat:send-message", { content: "" }).catch(() => undefined);
   t.recordRendererMetrics([{ metric: "domNodeCount", value: 10 }]);
-  t.relayRendererSpans([{ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "00f067aa0ba902b7", name: "lexical:send", startTimeUnixNano: "1", endTimeUnixNano: "2" }]);
+  t.relayRendererSpans([{ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "00f067aa0ba902b7", name: "lexical:send", startTimeUnixNano: `${Date.now()}000000`, endTimeUnixNano: `${Date.now() + 1}000000` }]);
   t.captureError(new Error("boom"), { area: "ws" });
   t.log({ type: "log", severity: "info", body: "hi", attributes: { area: "main" } });
   t.registerHealthCheck("chat_server", async () => true);
@@ -142,22 +142,28 @@ describe("client telemetry against the real collector", () => {
     await t.shutdown(1000);
   });
 
-  it("beyond the queue bound, the oldest are dropped and counted", async () => {
+  it("beyond the queue bound, the oldest are dropped and counted; metric snapshots go before spans", async () => {
     const { t } = start({ maxQueueItems: 20, serviceVersion: "bounded" });
     collector.setRespond("unavailable");
     for (let i = 0; i < 30; i++) t.tracer.startSpan("store:get", { attributes: { "test.seq": i } }).end();
     expect(t.status()).toMatchObject({ queuedItems: 20, droppedItems: { queue_full: 10 } });
     collector.setRespond("ok");
-    // The final flush journals a metrics entry too, which pushes a few more of the oldest spans out.
+    // This flush's metric snapshot does not fit beside the 20 spans: it is dropped, not a span.
+    await t.flush();
+    expect(t.status().droppedItems.queue_full).toBeGreaterThan(10);
+    const seqs = (await spansOf("bounded", 20)).map((s) => Number(s.attributes["test.seq"]));
+    expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 10));
+    await t.flush(); // the next snapshot fits, and reports both drops
     await t.shutdown(2000);
-    const dropped = t.status().droppedItems.queue_full ?? 0;
-    expect(dropped).toBeGreaterThanOrEqual(10);
-    const seqs = (await spansOf("bounded", 30 - dropped)).map((s) => Number(s.attributes["test.seq"]));
-    expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 - dropped }, (_, i) => i + dropped));
     const metricsOfRun = async () => (await collector.metrics()).filter((m) => m.resource["service.version"] === "bounded");
     const droppedSeries = (await collector.waitFor(metricsOfRun, (m) => m.length > 0)).filter((m) => m.name === "kicktalk_telemetry_dropped_items");
-    expect(droppedSeries.map((m) => m.attributes)).toEqual([{ signal: "traces", reason: "queue_full" }]);
-    expect(droppedSeries[0]?.value).toBeGreaterThanOrEqual(10);
+    expect(droppedSeries.map((m) => m.attributes)).toEqual(
+      expect.arrayContaining([
+        { signal: "traces", reason: "queue_full" },
+        { signal: "metrics", reason: "queue_full" },
+      ]),
+    );
+    expect(droppedSeries.find((m) => m.attributes.signal === "traces")?.value).toBe(10);
   });
 
   it("429 with Retry-After: no request before the time it names, then delivery", async () => {

@@ -104,8 +104,8 @@ describe("createTelemetry (against a fake gateway)", () => {
         traceId: "0af7651916cd43dd8448eb211c80319c",
         spanId: "00f067aa0ba902b7",
         name: "lexical:send",
-        startTimeUnixNano: "1700000000000000000",
-        endTimeUnixNano: "1700000000005000000",
+        startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+        endTimeUnixNano: String(BigInt(Date.now() + 5) * 1_000_000n),
         attributes: { "chatroom_id": "42", note: "mail me at jane.doe@example.com" },
       },
       { traceId: "nope", spanId: "x", name: "lexical:send", startTimeUnixNano: "1", endTimeUnixNano: "2" },
@@ -194,5 +194,160 @@ describe("createTelemetry (against a fake gateway)", () => {
     expect(received?.sum?.dataPoints.map((p) => [value(p), flat(p.attributes)])).toEqual([[5, { message_type: "regular", streamer_name: "xqc" }]]);
     expect(value(metrics.find((m) => m.name === "kicktalk_dom_node_count")?.gauge?.dataPoints[0])).toBe(1234);
     expect(t.status().droppedItems.invalid_payload).toBe(1);
+  });
+
+  describe("quit with a slow gateway (issue 11: 50 of 50 duplicated)", () => {
+    const seqsOf = () => spansOf(gw).map((s) => String(flat(s.attributes)["test.seq"])).filter((x) => x !== "undefined");
+
+    it("starts no request that cannot finish before the deadline: zero duplicates after the restart", async () => {
+      gw.script([], { status: 200, delayMs: 500 }); // answers 500 ms after taking the body
+      const first = start();
+      first.startStartupSpan().end();
+      await first.flush(); // learns the 500 ms round trip
+      for (let i = 0; i < 50; i++) first.tracer.startSpan("store:set", { attributes: { "test.seq": i } }).end();
+      const t0 = performance.now();
+      await first.shutdown(400); // the deadline the slow gateway misses
+      expect(performance.now() - t0).toBeLessThan(400);
+      expect(seqsOf()).toEqual([]); // nothing went out at quit...
+      gw.script([], { status: 200 });
+      const second = start();
+      await second.flush(); // ...it all goes out on the next start, once
+      expect(seqsOf().sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+    });
+
+    it("a quit with no round trip measured yet sends nothing (the journal keeps it for the next start)", async () => {
+      gw.script([], { status: 200, delayMs: 500 });
+      const first = start();
+      for (let i = 0; i < 50; i++) first.tracer.startSpan("store:set", { attributes: { "test.seq": i } }).end();
+      await first.shutdown(400);
+      expect(gw.requests).toHaveLength(0);
+      expect(first.status().queuedItems).toBeGreaterThanOrEqual(50);
+    });
+
+    it("with a fast gateway the quit still flushes", async () => {
+      const first = start();
+      first.startStartupSpan().end();
+      await first.flush();
+      for (let i = 0; i < 50; i++) first.tracer.startSpan("store:set", { attributes: { "test.seq": i } }).end();
+      await first.shutdown(2000);
+      expect(seqsOf()).toHaveLength(50);
+      expect(first.status().queuedItems).toBe(0);
+    });
+  });
+
+  it("the queue-size metric matches the journal after an off/on toggle (issue 11: 100 reported with an empty queue)", async () => {
+    const t = start();
+    type RM = { scopeMetrics: { metrics: { name: string; sum?: { dataPoints: { asInt?: number; attributes: Kv[] }[] } }[] }[] };
+    const queued = () =>
+      gw.requests
+        .filter((r) => r.path === "/v1/metrics")
+        .flatMap((r) => (r.body.resourceMetrics as RM[]).flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)))
+        .filter((m) => m.name === "kicktalk_telemetry_queue_items")
+        .at(-1)
+        ?.sum?.dataPoints.map((p) => [flat(p.attributes).signal, Number(p.asInt ?? 0)]);
+    gw.script([], { status: 503 });
+    for (let i = 0; i < 100; i++) t.tracer.startSpan("store:set").end();
+    await t.setEnabled(false); // discards the 100 queued spans
+    await t.setEnabled(true);
+    gw.script([], { status: 200 });
+    await t.flush(); // the snapshot is taken before the send: the journal is empty of spans
+    expect(t.status().queuedItems).toBe(0);
+    expect(Object.fromEntries(queued() ?? [])).toEqual({ traces: 0, metrics: 0, logs: 0 });
+  });
+
+  it("OTEL_SDK_DISABLED or a config error wins over the user's switch", async () => {
+    const t = start({ enabled: false, lockedOff: "OTEL_SDK_DISABLED=true" });
+    await t.setEnabled(true);
+    t.startStartupSpan().end();
+    await t.flush();
+    expect(t.isEnabled()).toBe(false);
+    expect(t.status()).toMatchObject({ enabled: false, lockedOff: "OTEL_SDK_DISABLED=true", queuedItems: 0 });
+    expect(gw.requests).toHaveLength(0);
+  });
+
+  it("redacts span names outside the catalog and free-text event names (issue 11)", async () => {
+    const t = start();
+    const span = t.tracer.startSpan("GET /users/jane@example.com");
+    span.addEvent("sent to 203.0.113.9 as jane@example.com");
+    span.end();
+    t.relayRendererSpans([
+      {
+        traceId: "0af7651916cd43dd8448eb211c80319c",
+        spanId: "00f067aa0ba902b7",
+        name: "lexical:send",
+        startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+        endTimeUnixNano: String(BigInt(Date.now() + 5) * 1_000_000n),
+        events: [{ name: "pasted C:\\Users\\Jane Doe\\secret.txt", timeUnixNano: String(BigInt(Date.now()) * 1_000_000n) }],
+      },
+    ]);
+    await t.flush();
+    const spans = spansOf(gw) as unknown as { name: string; events?: { name: string }[] }[];
+    const text = JSON.stringify(spans.map((s) => [s.name, (s.events ?? []).map((e) => e.name)]));
+    for (const leak of ["jane@example.com", "203.0.113.9", "Jane Doe"]) expect(text).not.toContain(leak);
+    expect(spans.map((s) => s.name).sort()).toEqual(["GET /users/[REDACTED_EMAIL]", "lexical:send"]);
+  });
+
+  describe("the renderer cannot poison telemetry (issue 11)", () => {
+    const span = (over: Record<string, unknown>) => ({
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanId: "00f067aa0ba902b7",
+      name: "lexical:send",
+      startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+      endTimeUnixNano: String(BigInt(Date.now() + 5) * 1_000_000n),
+      ...over,
+    });
+
+    it("validates metric values per instrument: counter +1e308, gauge -1e9, ratio 5 are dropped and counted", () => {
+      const t = start();
+      const r = t.recordRendererMetrics([
+        { metric: "messagesReceived", value: 1e308, labels: { message_type: "regular", streamer_name: "xqc" } },
+        { metric: "domNodeCount", value: -1e9 },
+        { metric: "rendererMemoryUsage", value: 5e12 * 1e3 },
+        { metric: "messagesReceived", value: 3, labels: { message_type: "regular", streamer_name: "xqc" } },
+      ]);
+      expect(r).toMatchObject({ accepted: 1, dropped: 3 });
+      expect(r.problem).toMatch(/counter step 1e\+308/);
+      expect(t.status().droppedItems).toEqual({ invalid_payload: 3 });
+    });
+
+    it("refuses spans ending before they start, in year 2286, or lasting over an hour", () => {
+      const t = start();
+      const now = BigInt(Date.now()) * 1_000_000n;
+      const r = t.relayRendererSpans([
+        span({ startTimeUnixNano: String(now), endTimeUnixNano: String(now - 1_000_000n) }),
+        span({ startTimeUnixNano: "9999999999000000000", endTimeUnixNano: "9999999999000000001" }),
+        span({ startTimeUnixNano: String(now - 7200_000_000_000n), endTimeUnixNano: String(now) }),
+        span({}),
+      ]);
+      expect(r).toEqual({ accepted: 1, dropped: 3, problem: "span ends before it starts" });
+    });
+
+    it("applies OTel span limits: 2,000 attributes become 64, the rest counted as dropped", async () => {
+      const t = start();
+      const attributes = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`a${i}`, i]));
+      expect(t.relayRendererSpans([span({ attributes })])).toMatchObject({ accepted: 1 });
+      await t.flush();
+      const s = spansOf(gw)[0] as unknown as { attributes: unknown[]; droppedAttributesCount: number };
+      expect([s.attributes.length, s.droppedAttributesCount]).toEqual([64, 1936]);
+    });
+
+    it("rate-limits renderer telemetry on a simulated clock, and refills", () => {
+      let clock = Date.now();
+      const t = (telemetry = createTelemetry({ ...config }, { registerGlobal: false, startTimers: false, now: () => clock }));
+      let accepted = 0;
+      for (let i = 0; i < 20; i++) accepted += t.relayRendererSpans(Array.from({ length: 256 }, () => span({}))).accepted;
+      expect(accepted).toBe(3000);
+      clock += 60_000;
+      expect(t.relayRendererSpans([span({})]).accepted).toBe(1);
+      const errors = Array.from({ length: 100 }, (_, i) => t.captureRendererError(new Error(`forged ${i}`), { area: "main", fatal: true, severity: "fatal" }));
+      expect(errors.filter(Boolean)).toHaveLength(30);
+    });
+
+    it("a renderer error cannot claim an area only main reports in", async () => {
+      const t = start();
+      t.captureRendererError(new Error("forged"), { area: "main", fatal: true, severity: "fatal" });
+      await t.flush();
+      expect(flat(logsOf(gw)[0]?.attributes)).toMatchObject({ area: "renderer" });
+    });
   });
 });

@@ -24,6 +24,7 @@ import {
   PROCESS_TYPES,
   SPAN_FAMILIES,
 } from "../../catalog/index.ts";
+import { PIPELINE_METRICS } from "../../catalog/metrics/pipeline.ts";
 import { ensureContextManager } from "./context-setup.ts";
 import { createEntryIds } from "./entry-ids.ts";
 import { ErrorTracker } from "./error-tracker.ts";
@@ -31,14 +32,23 @@ import { HealthChecker } from "./health.ts";
 import { createInstruments, RENDERER_METRIC_KEYS } from "./instruments.ts";
 import { loadInstallId, renewInstallId } from "./install-id.ts";
 import { IpcWrapper } from "./ipc-wrapper.ts";
-import { Journal, type ResourceKind } from "./journal.ts";
+import { Journal, PRIORITY, type ResourceKind } from "./journal.ts";
 import { ManualMetricReader } from "./manual-reader.ts";
 import { countDataPoints, metricsToScopes, type OtlpScopeJson, toOtlpAttributes } from "./otlp-json.ts";
 import { OtlpSender } from "./otlp-sender.ts";
 import { type EntrySink, JournalingLogProcessor, JournalingSpanProcessor, redactSpanJson } from "./processors.ts";
 import { startProcessMetrics, type ProcessMetrics } from "./process-metrics.ts";
 import { createRedactor } from "./redact.ts";
-import { logEventsOf, rendererSpanToOtlp, validateRendererLogs, validateRendererMetrics, validateRendererSpans } from "./renderer-relay.ts";
+import {
+  logEventsOf,
+  rendererSpanToOtlp,
+  rendererValueProblem,
+  validateRendererLogs,
+  validateRendererMetrics,
+  validateRendererSpans,
+} from "./renderer-relay.ts";
+import { CLIENT_SIDE_METRICS } from "./instruments.ts";
+import { RateBudget, RENDERER_BUDGETS_PER_MINUTE } from "./rate-budget.ts";
 import { CriticalAwareSampler } from "./sampler.ts";
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
@@ -81,6 +91,8 @@ const SEVERITY: Record<RendererLogRecord["severity"], SeverityNumber> = {
   error: SeverityNumber.ERROR,
   fatal: SeverityNumber.FATAL,
 };
+/** Error areas the renderer may report in (main, ipc, updater and telemetry are main's own). */
+const RENDERER_ERROR_AREAS: ReadonlySet<string> = new Set(["ws", "lexical", "store", "api", "renderer", "emote"]);
 const ERROR_SEVERITY_TEXT = { warning: "warn", error: "error", fatal: "fatal" } as const;
 
 /** Keeps only the attributes a catalog log event declares (Loki structured metadata stays bounded). */
@@ -96,7 +108,8 @@ function declaredAttributes(decl: LogEventDecl, attrs: Record<string, string | n
 export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {}): Telemetry {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  let enabled = config.enabled;
+  const lockedOff = config.lockedOff ?? null;
+  let enabled = config.enabled && lockedOff === null;
   const isEnabled = () => enabled;
 
   mkdirSync(config.dataDir, { recursive: true });
@@ -111,26 +124,39 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     dropped[reason] = (dropped[reason] ?? 0) + items;
     if (!instrumentsReady) return;
     instruments.telemetryDropped.record(items, { signal: sig, reason });
-    if (reason !== "invalid_payload" && reason !== "payload_too_large") instruments.telemetryQueued.record(-items, { signal: sig });
   };
+  let supersededPoints = 0;
 
   const journal = new Journal({
     file: join(config.dataDir, JOURNAL_FILE),
     maxItems: config.maxQueueItems,
     maxBytes: config.maxQueueBytes,
     onDrop: countDrop,
+    onSupersede: (_sig, items) => {
+      supersededPoints += items;
+    },
   });
   const loaded = journal.load();
+  if (!journal.primary) diag.warn(`telemetry: another process holds ${JOURNAL_FILE}; journaling to ${journal.file}`);
   if (loaded.corruptLines > 0) diag.warn(`telemetry: skipped ${loaded.corruptLines} torn line(s) in ${JOURNAL_FILE}`);
   // Off at start: what an earlier run queued is not sent later behind the user's back.
   if (!enabled) journal.clear("disabled");
+  if (lockedOff !== null && config.enabled) diag.warn(`telemetry: off (${lockedOff})`);
 
   const nextId = createEntryIds();
   const sink: EntrySink = {
     enabled: isEnabled,
-    append(sig, res, items, scopes) {
-      journal.append({ t: "e", id: nextId(), sig, res, n: items, s: scopes });
-      if (instrumentsReady) instruments.telemetryQueued.record(items, { signal: sig });
+    append(sig, res, items, scopes, opts = {}) {
+      journal.append({
+        t: "e",
+        id: nextId(),
+        sig,
+        res,
+        n: items,
+        s: scopes,
+        ...(opts.priority !== undefined ? { p: opts.priority } : {}),
+        ...(opts.key !== undefined ? { k: opts.key } : {}),
+      });
     },
   };
 
@@ -171,7 +197,15 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     },
   });
   instrumentsReady = true;
-  for (const e of journal.pending()) if (enabled) instruments.telemetryQueued.record(e.n, { signal: e.sig });
+  // The queue size is read from the journal at each collection, so it cannot drift.
+  meter
+    .createObservableUpDownCounter(PIPELINE_METRICS.telemetryQueued.name, { unit: PIPELINE_METRICS.telemetryQueued.unit, description: PIPELINE_METRICS.telemetryQueued.description })
+    .addCallback((r) => {
+      if (!enabled) return;
+      for (const [signal, n] of Object.entries(journal.itemsBySignal())) r.observe(n, { signal });
+    });
+  // Cumulative snapshots of this meter provider: a newer one holds every value of an older one.
+  const metricsKey = `metrics:${nextId()}`;
 
   // --- Export --------------------------------------------------------------------------
   const resourceAttributes = (kind: ResourceKind) =>
@@ -199,7 +233,6 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     onExported: (sig, items, bytes) => {
       exportedItems += items;
       instruments.telemetryExported.record(items, { signal: sig });
-      instruments.telemetryQueued.record(-items, { signal: sig });
       instruments.telemetryExportBytes.record(bytes, { signal: sig });
     },
     onDropped: countDrop,
@@ -215,7 +248,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
       const { resourceMetrics } = await reader.collect();
       const scopes = metricsToScopes(resourceMetrics);
       const points = countDataPoints(scopes);
-      if (points > 0) sink.append("metrics", "main", points, scopes);
+      if (points > 0) sink.append("metrics", "main", points, scopes, { priority: PRIORITY.metrics, key: metricsKey });
     } catch (err) {
       diag.error("telemetry: metric collection failed", err);
     }
@@ -274,6 +307,24 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     }
   };
 
+  // The renderer is not trusted to be well-behaved: each kind of item it hands over has a budget.
+  const budgets = {
+    spans: new RateBudget(RENDERER_BUDGETS_PER_MINUTE.spans, now),
+    metrics: new RateBudget(RENDERER_BUDGETS_PER_MINUTE.metricEvents, now),
+    logs: new RateBudget(RENDERER_BUDGETS_PER_MINUTE.logs, now),
+    errors: new RateBudget(RENDERER_BUDGETS_PER_MINUTE.errors, now),
+  };
+  /** Takes what the budget allows; the rest is dropped and counted. */
+  const withinBudget = <T>(items: T[], budget: RateBudget, sig: TelemetrySignal): { kept: T[]; over: number } => {
+    const allowed = budget.take(items.length);
+    const over = items.length - allowed;
+    if (over > 0) {
+      diag.warn(`telemetry: renderer over its ${sig} rate budget; dropped ${over}`);
+      countDrop(sig, over, "invalid_payload");
+    }
+    return { kept: over > 0 ? items.slice(0, allowed) : items, over };
+  };
+
   const ipc = new IpcWrapper({
     tracer,
     instruments,
@@ -298,20 +349,24 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     tracer,
     metrics: instruments,
 
-    handleIpc(ipcMain, channel, schema, handler) {
-      ipc.handle(ipcMain, channel, schema, handler);
+    handleIpc(ipcMain, channel, schema, handler, options) {
+      ipc.handle(ipcMain, channel, schema, handler, options);
     },
     registeredChannels: (): readonly IpcChannel[] => ipc.registeredChannels(),
 
     relayRendererSpans(input): RelayResult {
       if (!enabled) return NOTHING_RELAYED;
       try {
-        const { valid, invalid, problem } = validateRendererSpans(input);
+        const checked = validateRendererSpans(input, now());
+        const { invalid } = checked;
+        let { problem } = checked;
         if (invalid > 0) {
           diag.warn(`telemetry: dropped ${invalid} renderer span(s): ${problem}`);
           countDrop("traces", invalid, "invalid_payload");
         }
-        if (valid.length === 0) return { accepted: 0, dropped: invalid, problem };
+        const { kept: valid, over } = withinBudget(checked.valid, budgets.spans, "traces");
+        if (over > 0) problem ??= `rate limit: ${over} span(s) over ${RENDERER_BUDGETS_PER_MINUTE.spans}/min`;
+        if (valid.length === 0) return { accepted: 0, dropped: invalid + over, problem };
         const spans = valid.map((s) => {
           const json = rendererSpanToOtlp(s);
           redactSpanJson(json, redactor);
@@ -319,7 +374,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
         });
         const scopes: OtlpScopeJson[] = [{ scope: { name: SCOPE_RENDERER }, spans }];
         sink.append("traces", "renderer", spans.length, scopes);
-        return { accepted: valid.length, dropped: invalid, problem };
+        return { accepted: valid.length, dropped: invalid + over, problem };
       } catch (err) {
         diag.error("telemetry: relayRendererSpans failed", err);
         return relayFailed(err);
@@ -329,13 +384,24 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     recordRendererMetrics(input): RelayResult {
       if (!enabled) return NOTHING_RELAYED;
       try {
-        const { valid, invalid, problem } = validateRendererMetrics(input, RENDERER_METRIC_KEYS);
+        const checked = validateRendererMetrics(input, RENDERER_METRIC_KEYS);
+        let { invalid, problem } = checked;
+        // Per-instrument value bounds (issue 11: a counter +1e308, a gauge -1e9).
+        const sane = checked.valid.filter((e) => {
+          const why = rendererValueProblem(CLIENT_SIDE_METRICS[e.metric as RecordableMetricKey], e.value);
+          if (why === null) return true;
+          invalid++;
+          problem ??= `metric "${e.metric}": ${why}`;
+          return false;
+        });
         if (invalid > 0) {
           diag.warn(`telemetry: dropped ${invalid} renderer metric event(s): ${problem}`);
           countDrop("metrics", invalid, "invalid_payload");
         }
+        const { kept: valid, over } = withinBudget(sane, budgets.metrics, "metrics");
+        if (over > 0) problem ??= `rate limit: ${over} metric event(s) over ${RENDERER_BUDGETS_PER_MINUTE.metricEvents}/min`;
         for (const e of valid) instruments[e.metric as RecordableMetricKey].record(e.value, e.labels ?? {});
-        return { accepted: valid.length, dropped: invalid, problem };
+        return { accepted: valid.length, dropped: invalid + over, problem };
       } catch (err) {
         diag.error("telemetry: recordRendererMetrics failed", err);
         return relayFailed(err);
@@ -345,16 +411,22 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     recordRendererLogs(input): RelayResult {
       if (!enabled) return NOTHING_RELAYED;
       try {
-        const { valid, invalid, problem } = validateRendererLogs(input, rendererLogEvents);
+        const checked = validateRendererLogs(input, rendererLogEvents);
+        const { invalid } = checked;
+        let { problem } = checked;
         if (invalid > 0) {
           diag.warn(`telemetry: dropped ${invalid} renderer log record(s): ${problem}`);
           countDrop("logs", invalid, "invalid_payload");
         }
+        const { kept: valid, over } = withinBudget(checked.valid, budgets.logs, "logs");
+        if (over > 0) problem ??= `rate limit: ${over} log record(s) over ${RENDERER_BUDGETS_PER_MINUTE.logs}/min`;
         for (const r of valid) {
           const decl = rendererLogEvents.get(r.type);
-          if (decl) emitLog(decl, r.severity, r.body, r.attributes ?? {}, {}, r.timeUnixMs);
+          // A renderer record's time is its own claim: kept only within a day of main's clock.
+          const t = r.timeUnixMs !== undefined && Math.abs(r.timeUnixMs - now()) <= 24 * 3600_000 ? r.timeUnixMs : undefined;
+          if (decl) emitLog(decl, r.severity, r.body, r.attributes ?? {}, {}, t);
         }
-        return { accepted: valid.length, dropped: invalid, problem };
+        return { accepted: valid.length, dropped: invalid + over, problem };
       } catch (err) {
         diag.error("telemetry: recordRendererLogs failed", err);
         return relayFailed(err);
@@ -374,6 +446,18 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
 
     captureError,
 
+    captureRendererError(err, ctx) {
+      if (!enabled) return false;
+      // Areas only main can be in are not the renderer's to claim; errors have a rate budget.
+      const area = RENDERER_ERROR_AREAS.has(ctx.area) ? ctx.area : "renderer";
+      if (budgets.errors.take(1) === 0) {
+        countDrop("logs", 1, "invalid_payload");
+        return false;
+      }
+      captureError(err, { ...ctx, area });
+      return true;
+    },
+
     addBreadcrumb(b: Breadcrumb) {
       if (enabled) tracker.addBreadcrumb(b);
     },
@@ -391,6 +475,10 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     },
 
     async setEnabled(on: boolean) {
+      if (on && lockedOff !== null) {
+        diag.warn(`telemetry: stays off (${lockedOff}) although the setting asks for it`);
+        return;
+      }
       if (on === enabled) return;
       enabled = on;
       // Off means no bytes on the wire, now or later: what is queued is discarded.
@@ -401,9 +489,13 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     },
     isEnabled,
 
+    updateExport(update) {
+      sender.resume(update);
+    },
+
     async exportMyData() {
       const lines = journal.pending().map((e) => {
-        const entry = JSON.parse(e.line) as { s: unknown };
+        const entry = { s: journal.scopes(e) };
         const resource = Object.fromEntries(resourceAttributes(e.res).map((kv) => [kv.key, kv.value?.stringValue]));
         return JSON.stringify({ id: e.id, signal: e.sig, items: e.n, resource, data: entry.s });
       });
@@ -423,11 +515,24 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
       shutDown = true;
       for (const t of timers) clearInterval(t);
       processMetrics?.stop();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
-      // Whatever does not go out in time stays journaled and is sent on the next start.
-      await Promise.race([flush().catch((err) => diag.error("telemetry: final flush failed", err)), deadline]);
+      const started = performance.now();
+      const remaining = () => timeoutMs - (performance.now() - started);
+      const within = <T>(p: Promise<T>, ms: number) =>
+        Promise.race([p.then(() => true).catch(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, ms)).unref())]);
+      // Quit never starts a request that may outlive the deadline: one cut off after the
+      // gateway took it is re-sent on the next start as duplicates (50 of 50 with a gateway
+      // answering in 2.5 s against a 2 s deadline). So: journal the last metric snapshot,
+      // let a request already in flight finish within the deadline, and send more only when
+      // the last round trip says it fits twice over. The rest waits in the journal.
+      await collectMetrics();
+      const inFlight = sender.inFlight();
+      if (inFlight) await within(inFlight, remaining());
+      const rtt = sender.state.lastRoundTripMs;
+      if (enabled && !sender.inFlight() && rtt !== null && rtt * 2 <= remaining() && sender.state.paused === null) {
+        await within(sender.send(), remaining());
+      }
       sender.abort();
-      await Promise.race([shutdownProviders().catch(() => undefined), deadline]);
+      await within(shutdownProviders(), Math.max(remaining(), 100));
       journal.close();
     },
 
@@ -444,6 +549,9 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
         lastExportBytes: sender.state.lastExportBytes,
         lastExportError: sender.state.lastExportError,
         nextRetryAt: sender.state.nextRetryAt,
+        exportPaused: sender.state.paused,
+        supersededMetricPoints: supersededPoints,
+        lockedOff,
         registeredChannels: ipc.registeredChannels().length,
       };
     },

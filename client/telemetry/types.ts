@@ -20,6 +20,11 @@ export type DropReason =
 export interface TelemetryConfig {
   /** Master switch; the app passes the user's setting (off by default, seed 000 P0). */
   enabled: boolean;
+  /**
+   * Set when OTEL_SDK_DISABLED=true or the configuration is broken: telemetry stays off
+   * whatever the user's switch says (the environment and a config error win). Null otherwise.
+   */
+  lockedOff?: string | null;
   /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318 — `/v1/traces` etc. are appended. */
   endpoint: string;
   /** Extra request headers (Authorization for Grafana Cloud). Never logged. */
@@ -80,6 +85,11 @@ export interface OtelCarrier {
   tracestate?: string;
 }
 
+export interface IpcHandleOptions {
+  /** Why the event's sender may not call this channel, or null when it may (Electron checklist item 17). */
+  checkSender?: (event: unknown) => string | null;
+}
+
 export type IpcHandler<P> = (payload: P, span: Span) => Promise<unknown> | unknown;
 
 /**
@@ -89,7 +99,7 @@ export type IpcHandler<P> = (payload: P, span: Span) => Promise<unknown> | unkno
 export type ClientMetricKey = keyof typeof CLIENT_METRICS | keyof typeof PIPELINE_METRICS;
 
 /** Process metrics are observed by the layer itself; the app never records them. */
-export type ObservedMetricKey = "mainMemoryUsage" | "mainCpuUsage" | "mainActiveHandles" | "mainUptime";
+export type ObservedMetricKey = "mainMemoryUsage" | "mainCpuUsage" | "mainActiveHandles" | "mainUptime" | "telemetryQueued";
 
 export type RecordableMetricKey = Exclude<ClientMetricKey, ObservedMetricKey>;
 
@@ -183,6 +193,12 @@ export interface TelemetryStatus {
   lastExportError: string | null;
   /** Epoch ms before which no export is attempted (backoff or Retry-After); 0 when none. */
   nextRetryAt: number;
+  /** "auth" after a 401/403: exporting waits for a configuration change; the queue is kept. */
+  exportPaused: "auth" | null;
+  /** Metric points in cumulative snapshots replaced by a newer snapshot before being sent (not a loss). */
+  supersededMetricPoints: number;
+  /** Why telemetry cannot be switched on (OTEL_SDK_DISABLED, a broken configuration); null when it can. */
+  lockedOff: string | null;
   registeredChannels: number;
 }
 
@@ -203,7 +219,7 @@ export interface Telemetry {
    * records errors, counts calls/duration/rejections. Never throws into main; a rejected
    * payload rejects the renderer's invoke with an error naming the field.
    */
-  handleIpc<C extends IpcChannel, P>(ipcMain: IpcMainLike, channel: C, schema: ZodType<P>, handler: IpcHandler<P>): void;
+  handleIpc<C extends IpcChannel, P>(ipcMain: IpcMainLike, channel: C, schema: ZodType<P>, handler: IpcHandler<P>, options?: IpcHandleOptions): void;
   registeredChannels(): readonly IpcChannel[];
   /** Each item is validated here (once): bad ones are dropped, counted, and the first problem returned. */
   relayRendererSpans(spans: unknown): RelayResult;
@@ -212,12 +228,17 @@ export interface Telemetry {
   /** A log record of a catalog LOG_EVENTS type from main. */
   log(record: RendererLogRecord): void;
   captureError(err: unknown, ctx: ErrorContext): void;
+  /** An error the renderer reports: its area is checked, and it has a rate budget. False when dropped. */
+  captureRendererError(err: unknown, ctx: ErrorContext): boolean;
   addBreadcrumb(b: Breadcrumb): void;
   registerHealthCheck(dependency: DependencyName, check: HealthCheck): void;
   runHealthChecks(): Promise<Readonly<Partial<Record<DependencyName, boolean>>>>;
   /** `main_startup_boot` span; call end() when the first window is shown. Always sampled. */
   startStartupSpan(attributes?: Record<string, string | number | boolean>): Span;
+  /** Switches telemetry at runtime; refused (stays off) while the environment or a config error locks it off. */
   setEnabled(enabled: boolean): Promise<void>;
+  /** A configuration change: new endpoint/headers; lifts a pause after 401/403. */
+  updateExport(update: { endpoint?: string; headers?: Record<string, string> }): void;
   isEnabled(): boolean;
   exportMyData(): Promise<string>;
   deleteMyData(): Promise<void>;

@@ -102,7 +102,7 @@ export function SettingsDialog({ api, telemetry }: Props) {
       "label",
       { className: "setting" },
       h("input", { type: "checkbox", "data-testid": "telemetry-toggle", checked: telemetryOn ?? false, disabled: telemetryOn === undefined, onChange: (e: { target: { checked: boolean } }) => void toggleTelemetry(e.target.checked) }),
-      " Share anonymous telemetry (off by default)",
+      " Share pseudonymous telemetry (off by default)",
     ),
     h(
       "label",
@@ -140,8 +140,11 @@ export function SettingsDialog({ api, telemetry }: Props) {
     h(
       "div",
       { className: "setting-actions" },
-      h("button", { "data-testid": "export-data", onClick: async () => setNote(`${(await api.telemetry.exportMyData()).jsonl.split("\n").filter(Boolean).length} queued records exported`) }, "Export my data"),
-      h("button", { "data-testid": "delete-data", onClick: async () => { await api.telemetry.deleteMyData(); setNote("Queued telemetry deleted"); } }, "Delete my data"),
+      h("button", { "data-testid": "export-data", onClick: async () => {
+        const r = await api.telemetry.exportMyData();
+        setNote(r.path === null ? "Export cancelled" : `Saved to ${r.path}: settings, install id and ${r.queuedRecords} queued records`);
+      } }, "Export my data"),
+      h("button", { "data-testid": "delete-data", onClick: async () => { await api.telemetry.deleteMyData(); setNote("Queued telemetry deleted, install id renewed"); } }, "Delete my data"),
     ),
     note ? h("p", { className: "note" }, note) : null,
   );
