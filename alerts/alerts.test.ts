@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { RuleGroup as GrafanaRuleGroup } from "@grafana/grafana-foundation-sdk/alerting";
 import { DATASOURCES, FOLDERS } from "../build/content-types.ts";
 import { ALERT_RULES, alertFiles, ALERTING_SECRETS, RULE_GROUPS, ruleGroupErrors, runbookUrl, type ContactPointFile, type RuleGroup } from "./index.ts";
+import { DEFAULT_RUNBOOK_BASE_URL, runbookBaseUrl } from "./runbook.ts";
 import type { PrometheusRuleFile } from "./render/prometheus.ts";
 
 const files = alertFiles();
@@ -29,6 +30,24 @@ describe("alert declarations", () => {
     expect(a.annotations.description).toMatch(/\S/);
     expect(a.annotations.runbook_url).toBe(runbookUrl(name));
     expect(Object.keys(a.thresholds).length).toBeGreaterThanOrEqual(a.expr.startsWith("absent_over_time") ? 0 : 1);
+    expect(a.annotations.__dashboardUid__).toMatch(/^beacon-/);
+    expect(a.annotations.__panelId__).toMatch(/^[1-9]\d*$/);
+  });
+
+  it("take the runbook base URL from BEACON_RUNBOOK_BASE_URL, refusing a bad one by name", () => {
+    expect(runbookBaseUrl({})).toBe(DEFAULT_RUNBOOK_BASE_URL);
+    expect(runbookBaseUrl({ BEACON_RUNBOOK_BASE_URL: "https://wiki.example/runbooks" })).toBe("https://wiki.example/runbooks");
+    expect(runbookUrl("ServerAvailabilityErrorBudgetPage", "https://wiki.example/runbooks")).toBe("https://wiki.example/runbooks#serveravailabilityerrorbudgetpage");
+    expect(() => runbookBaseUrl({ BEACON_RUNBOOK_BASE_URL: "wiki/runbooks" })).toThrow("BEACON_RUNBOOK_BASE_URL");
+    expect(() => runbookBaseUrl({ BEACON_RUNBOOK_BASE_URL: "https://wiki.example/r#x" })).toThrow("#fragment");
+  });
+
+  it("rejects an alert linking a panel that does not exist", () => {
+    const [good] = RULE_GROUPS as [RuleGroup];
+    const [alert] = good.alerts;
+    if (alert === undefined) throw new Error("first group has no alert");
+    const bad: RuleGroup = { ...good, alerts: [{ ...alert, panel: { dashboardUid: alert.panel.dashboardUid, panelTitle: "No such panel" } }] };
+    expect(ruleGroupErrors([bad]).join("\n")).toContain(`alert ${alert.name} links no panel: dashboard ${alert.panel.dashboardUid} has no panel titled "No such panel"`);
   });
 
   it.each(RULE_GROUPS.flatMap((g) => g.alerts.map((a) => [a.name, g] as const)))("%s has a firing and a quiet promtool case", (name, g) => {

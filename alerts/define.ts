@@ -22,8 +22,10 @@ export function absent(metric: MetricDecl, window: Duration, matchers: Matchers 
  * Keeps `expr` only where `metric` runs above `floorPerSecond`, so a ratio over a handful of
  * requests (one error out of two) cannot page anyone.
  */
-export function withTrafficFloor(expr: string, metric: MetricDecl, by: readonly string[], window: Duration, floorPerSecond: number): string {
-  return `(${expr}) and on (${by.join(", ")}) (${sumBy(by, rate(metric, {}, window))} > ${floorPerSecond})`;
+export function withTrafficFloor(expr: string, metric: MetricDecl, by: readonly string[], window: Duration, floorPerSecond: number, matchers: Matchers = {}): string {
+  // A histogram's traffic is its observation count.
+  const part = metric.instrument === "histogram" ? "count" : undefined;
+  return `(${expr}) and on (${by.join(", ")}) (${sumBy(by, rate(metric, matchers, window, part))} > ${floorPerSecond})`;
 }
 
 /** Recording rule name `level:metric:operation`, the metric part from the catalog (`_total` dropped for rates). */
@@ -45,10 +47,12 @@ export function series(metric: MetricDecl, labels: Matchers, values: string, par
 export function histogramSeries(metric: MetricDecl, labels: Matchers, o: { value: number; perMinute: number; minutes: number }): InputSeries[] {
   if (metric.buckets === undefined) throw new Error(`histogramSeries: ${metric.name} declares no buckets`);
   const bounds = [...metric.buckets.map(String), "+Inf"];
-  return bounds.map((le) => {
+  const buckets = bounds.map((le) => {
     const inBucket = le === "+Inf" || o.value <= Number(le);
     return series(metric, { ...labels, le }, inBucket ? `0+${o.perMinute}x${o.minutes}` : `0x${o.minutes}`, "bucket");
   });
+  // The count, as the exporter writes it next to the buckets: traffic floors read it.
+  return [...buckets, series(metric, labels, `0+${o.perMinute}x${o.minutes}`, "count")];
 }
 
 /** The resource label every series carries (service.name); declared in catalog RESOURCE_LABELS. */

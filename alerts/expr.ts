@@ -17,6 +17,8 @@ export function prometheusExpr(c: AlertCondition): string {
       return `(${c.query}) ${c.op} ${c.threshold}`;
     case "absent":
       return overTime("absent_over_time", c.metric, c.matchers, c.window);
+    case "burn":
+      return c.query;
   }
 }
 
@@ -31,6 +33,8 @@ export function grafanaQuery(c: AlertCondition): string {
       return c.query;
     case "absent":
       return aggBy("count", [], overTime("last_over_time", c.metric, c.matchers, c.window));
+    case "burn":
+      return c.grafanaQuery;
   }
 }
 
@@ -41,6 +45,9 @@ export function grafanaThreshold(c: AlertCondition): { type: "gt" | "lt"; params
       return { type: c.op === ">" ? "gt" : "lt", params: [c.threshold] };
     case "absent":
       return { type: "lt", params: [1] };
+    case "burn":
+      // The query returns a burn rate only where a window pair is exceeded, so any value fires.
+      return { type: "gt", params: [0] };
   }
 }
 

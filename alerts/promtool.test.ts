@@ -37,6 +37,9 @@ afterAll(() => {
   if (root !== "") rmSync(root, { recursive: true, force: true });
 });
 
+/** The SLO groups evaluate seven hours of input at a one-minute step in several cases. */
+const PROMTOOL_TIMEOUT_MS = 60_000;
+
 describe.each(RULE_GROUPS.map((g) => [g.name]))("rule group %s", (name) => {
   it("passes promtool check rules", () => {
     expectPromtoolOk(["check", "rules", `${RULES_DIR}/${name}.rules.yaml`], root);
@@ -44,11 +47,11 @@ describe.each(RULE_GROUPS.map((g) => [g.name]))("rule group %s", (name) => {
 
   it("passes promtool test rules from the generated/ root", () => {
     expectPromtoolOk(["test", "rules", `${TESTS_DIR}/${name}.test.yaml`], root);
-  });
+  }, PROMTOOL_TIMEOUT_MS);
 
   it("passes promtool test rules from the tests directory (rule_files resolve relative to the test file)", () => {
     expectPromtoolOk(["test", "rules", `${name}.test.yaml`], join(root, TESTS_DIR));
-  });
+  }, PROMTOOL_TIMEOUT_MS);
 });
 
 describe("promtool control", () => {

@@ -17,6 +17,7 @@ export function alertRuleSummaries(groups: readonly RuleGroup[]): AlertRuleSumma
       annotations: alertAnnotations(a, PROMETHEUS_VALUE),
       thresholds: {
         ...(a.condition.kind === "threshold" ? { [a.condition.thresholdName]: a.condition.threshold } : {}),
+        ...(a.condition.kind === "burn" ? Object.fromEntries(a.condition.pairs.map((p) => [`burnRate${p.long}${p.short}`, p.factor])) : {}),
         ...a.alsoUses,
       },
     })),

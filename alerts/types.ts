@@ -28,7 +28,36 @@ export interface AbsentCondition {
   readonly window: Duration;
 }
 
-export type AlertCondition = ThresholdCondition | AbsentCondition;
+/** One window pair of a multi-window, multi-burn-rate alert (SRE workbook, chapter 5). */
+export interface BurnWindowPair {
+  /** Burn rate: 1 spends exactly the budget over the SLO period. */
+  readonly factor: number;
+  readonly long: Duration;
+  readonly short: Duration;
+}
+
+/**
+ * Multi-window burn rate: `query` already keeps only the series where some pair burns faster
+ * than its factor over both its windows (its value: the burn rate over that pair's long
+ * window), so the alert fires on any sample. Prometheus reads the recorded error ratios;
+ * Grafana evaluates `grafanaQuery`, the same condition on the raw series, because its managed
+ * rules cannot count on the recording rules being loaded in the metrics backend.
+ */
+export interface BurnRateCondition {
+  readonly kind: "burn";
+  readonly query: string;
+  readonly grafanaQuery: string;
+  readonly slo: string;
+  readonly pairs: readonly BurnWindowPair[];
+}
+
+export type AlertCondition = ThresholdCondition | AbsentCondition | BurnRateCondition;
+
+/** The panel that shows an alert's condition: a dashboard uid and the panel's title on it. */
+export interface PanelRef {
+  readonly dashboardUid: string;
+  readonly panelTitle: string;
+}
 
 export interface AlertRule {
   /** PascalCase `<Component><Symptom>`; also the Grafana rule title and the runbook anchor. */
@@ -47,6 +76,8 @@ export interface AlertRule {
   readonly description: (value: string) => string;
   /** Other named thresholds the query embeds (traffic floors), reported with the rule. */
   readonly alsoUses?: Readonly<Record<string, number>>;
+  /** Where a responder sees the condition: becomes `__dashboardUid__` and `__panelId__`. */
+  readonly panel: PanelRef;
 }
 
 /** A Prometheus recording rule, named `level:metric:operation`. */

@@ -2,6 +2,7 @@
 // calls assertValidRuleGroups() before writing anything; the tests call ruleGroupErrors().
 import { isQuietCase } from "./define.ts";
 import { SEVERITIES } from "./labels.ts";
+import { resolvePanel } from "./panel-links.ts";
 import type { RuleGroup } from "./types.ts";
 
 const PASCAL_CASE = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$/;
@@ -36,6 +37,8 @@ export function ruleGroupErrors(groups: readonly RuleGroup[]): string[] {
       for (const name of Object.keys(a.alsoUses ?? {})) {
         if (!(name in g.thresholds)) errors.push(`${at}: alert ${a.name} uses threshold ${name}, which THRESHOLDS does not declare`);
       }
+      const panel = resolvePanel(a.panel);
+      if ("problem" in panel) errors.push(`${at}: alert ${a.name} links no panel: ${panel.problem}`);
       const cases = g.alertCases.filter((c) => c.alert === a.name);
       if (!cases.some((c) => c.fires.length > 0)) errors.push(`${at}: alert ${a.name} has no promtool case where it fires`);
       if (!cases.some((c) => c.fires.length === 0)) errors.push(`${at}: alert ${a.name} has no promtool case where it must stay quiet`);

@@ -3,6 +3,8 @@
 // Correlations: traces → logs (by trace id), logs → traces (derived field on trace_id),
 // exemplars → traces, and the Tempo service graph from Prometheus.
 import { DATASOURCES } from "./content-types.ts";
+import { METRICS } from "../catalog/index.ts";
+import { ratio, seriesName } from "../queries/promql.ts";
 
 export interface DatasourceUrls {
   readonly prometheus: string;
@@ -27,6 +29,18 @@ export interface DatasourceSpec {
   readonly isDefault: boolean;
   readonly jsonData: Record<string, unknown>;
 }
+
+/**
+ * Trace → metrics links, built from the catalog: the request rate, error share and latency of
+ * the span's service, client or server. `$__tags` becomes `job="<service.name>"`.
+ */
+export const TRACE_TO_METRICS_QUERIES: readonly { name: string; query: string }[] = [
+  { name: "Server request rate", query: `sum by (route) (rate(${seriesName(METRICS.httpRequests)}{$__tags}[5m]))` },
+  { name: "Server 5xx share", query: ratio(METRICS.httpRequests, { status_code: { op: "=~", value: "5.." } }, { window: "5m" }).replace(/\{status_code/g, "{$__tags, status_code").replace(/_total\[5m\]/g, "_total{$__tags}[5m]") },
+  { name: "Server latency P95", query: `histogram_quantile(0.95, sum by (le) (rate(${seriesName(METRICS.httpRequestDuration, "bucket")}{$__tags}[5m])))` },
+  { name: "Client API latency P95", query: `histogram_quantile(0.95, sum by (le, endpoint) (rate(${seriesName(METRICS.apiRequestDuration, "bucket")}{$__tags}[5m])))` },
+  { name: "Client message send P95", query: `histogram_quantile(0.95, sum by (le) (rate(${seriesName(METRICS.messageSendDuration, "bucket")}{$__tags, success="true"}[5m])))` },
+];
 
 export function datasourceSpecs(urls: DatasourceUrls): DatasourceSpec[] {
   const { prometheus, loki, tempo, alertmanager } = DATASOURCES;
@@ -64,7 +78,15 @@ export function datasourceSpecs(urls: DatasourceUrls): DatasourceSpec[] {
           customQuery: true,
           query: '{service_name="${__span.tags["service.name"]}"} | trace_id="${__trace.traceId}"',
         },
-        tracesToMetrics: { datasourceUid: prometheus.uid },
+        // Without queries Grafana shows no metrics link on a span: one per RED signal of the
+        // span's service, over the span's time ± 5 m ($__tags filters by service.name as job).
+        tracesToMetrics: {
+          datasourceUid: prometheus.uid,
+          spanStartTimeShift: "-5m",
+          spanEndTimeShift: "5m",
+          tags: [{ key: "service.name", value: "job" }],
+          queries: TRACE_TO_METRICS_QUERIES,
+        },
         serviceMap: { datasourceUid: prometheus.uid },
         nodeGraph: { enabled: true },
         search: { hide: false },

@@ -6,6 +6,24 @@ import { SAVED_QUERIES } from "../queries/saved-queries.ts";
 import { generate } from "./generate.ts";
 import { lintGenerated } from "./lint/content.ts";
 import { drift, writeGenerated } from "./write.ts";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { ALL_METRICS, LABELS, METRICS, SLOS, type MetricDecl } from "../catalog/index.ts";
+import { seriesBudget, SERIES_BUDGET_PER_METRIC } from "../catalog/series-budget.ts";
+import { PAGE_PAIRS, pairCondition, sloRecordName } from "../alerts/slo/rules.ts";
+import { pageAlertName } from "../alerts/slo/group.ts";
+import { datasourceSpecs, COMPOSE_URLS, TRACE_TO_METRICS_QUERIES } from "./datasources.ts";
+import { lintPromql } from "./lint/promql.ts";
+import { interpolate } from "./template-vars.ts";
+
+type RuleFile = { groups: { name: string; interval: string; rules: { record?: string; alert?: string; expr: string; annotations?: Record<string, string> }[] }[] };
+/** The generated files with one Prometheus rule file rewritten by `edit`. */
+function withRuleFile(path: string, edit: (f: RuleFile) => void) {
+  const files = new Map(generated.files);
+  const doc = parseYaml(files.get(path) as string) as RuleFile;
+  edit(doc);
+  files.set(path, stringifyYaml(doc, { lineWidth: 0 }));
+  return lintGenerated({ files, manifest: generated.manifest }, SAVED_QUERIES).problems;
+}
 
 const generated = generate();
 
@@ -49,6 +67,62 @@ describe("generated content", () => {
     expect(problems).toContain(
       `dashboard "${entry.title}" (${entry.uid}) › panel "${panel.title}" › ${query.ref} (promql) \`${broken}\`: unknown metric kicktalk_fallback_messages_total: not in the catalog nor a recording rule`,
     );
+  });
+});
+
+describe("lint rules of issue 12", () => {
+  const sloFile = "prometheus/rules/slo-server-availability.rules.yaml";
+
+  it("fails an SLO whose page lacks a window pair", () => {
+    const problems = withRuleFile(sloFile, (f) => {
+      const page = f.groups[0]!.rules.find((r) => r.alert === pageAlertName(SLOS.serverAvailability))!;
+      const slow = pairCondition(SLOS.serverAvailability, PAGE_PAIRS[1]!, (w) => sloRecordName(SLOS.serverAvailability, w));
+      expect(page.expr).toContain(` or (${slow})`);
+      page.expr = page.expr.replace(` or (${slow})`, "");
+    });
+    expect(problems).toContain("SLO server-availability: alert ServerAvailabilityErrorBudgetPage lacks the window pair 6× over 6h and 30m");
+  });
+
+  it("fails an SLO missing the recording of a window", () => {
+    const record = sloRecordName(SLOS.serverAvailability, "2h");
+    const problems = withRuleFile(sloFile, (f) => {
+      f.groups[0]!.rules = f.groups[0]!.rules.filter((r) => r.record !== record);
+    });
+    expect(problems).toContain(`SLO server-availability: no recording rule of its error ratio over 2h (${record})`);
+  });
+
+  it("fails a recording rule nobody reads", () => {
+    const problems = withRuleFile(sloFile, (f) => {
+      f.groups[0]!.rules.push({ record: "job:chat_server_http_requests:rate5m", expr: "sum by (job) (rate(chat_server_http_requests_total[5m]))" });
+    });
+    expect(problems).toContain("recording rule job:chat_server_http_requests:rate5m: used by no alert, other rule, panel or saved query; use it or drop it");
+  });
+
+  it("fails an alert pointing at a panel that does not exist", () => {
+    const problems = withRuleFile(sloFile, (f) => {
+      const page = f.groups[0]!.rules.find((r) => r.alert === pageAlertName(SLOS.serverAvailability))!;
+      page.annotations = { ...page.annotations, __panelId__: "999" };
+    });
+    expect(problems).toContain("alert ServerAvailabilityErrorBudgetPage: dashboard beacon-slos has no panel 999");
+  });
+
+  it("computes each metric's worst-case series from the catalog and fails one over the budget", () => {
+    const report = seriesBudget(ALL_METRICS);
+    expect(report.perMetric.find((m) => m.metric === "kicktalk_api_request_duration_seconds")?.series).toBe(9 * 6 * 8 * 14);
+    expect(report.perInstall).toBe(8741);
+    expect(report.problems).toEqual([]);
+    const wide: MetricDecl = { ...METRICS.apiRequestDuration, name: "kicktalk_wide_duration", labels: [...METRICS.apiRequestDuration.labels, LABELS.STREAMER_NAME] };
+    const over = seriesBudget([...ALL_METRICS, wide]);
+    expect(over.problems).toContain(`metric kicktalk_wide_duration_seconds: worst case ${6048 * 26} series, over the budget of ${SERIES_BUDGET_PER_METRIC} per metric`);
+    expect(over.problems.some((p) => p.startsWith("client: worst case"))).toBe(true);
+  });
+
+  it("gives Tempo's trace-to-metrics links queries, each valid PromQL over the catalog", () => {
+    const tempo = datasourceSpecs(COMPOSE_URLS).find((d) => d.type === "tempo")!;
+    const t2m = tempo.jsonData.tracesToMetrics as { queries: { name: string; query: string }[] };
+    expect(t2m.queries).toEqual(TRACE_TO_METRICS_QUERIES);
+    expect(t2m.queries.length).toBeGreaterThanOrEqual(3);
+    for (const q of t2m.queries) expect(lintPromql(interpolate(q.query.replace(/\$__tags/g, 'job="kicktalk"')), { recordingRules: new Set() }), q.name).toEqual([]);
   });
 });
 

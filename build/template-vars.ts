@@ -2,10 +2,13 @@
 // duration, and the backends cannot run `$streamer`, so the lint and the e2e runner fill
 // them in with the values Grafana would use.
 
-/** Grafana's built-in interval macros, with the value a 1-hour dashboard would give them. */
+/**
+ * Grafana's built-in interval macros, with the value a 1-hour dashboard would give them.
+ * `$__interval` is only used by bar panels, whose minimum interval is 1m (BAR_INTERVAL).
+ */
 export const GRAFANA_MACROS: Readonly<Record<string, string>> = {
   __rate_interval: "1m",
-  __interval: "15s",
+  __interval: "1m",
   __range: "1h",
   __auto: "1m",
 };

@@ -5,6 +5,7 @@ export { IPC_CHANNELS, type IpcChannel } from "./ipc-channels.ts";
 export { SPAN_FAMILIES, SERVER_ROUTES } from "./spans.ts";
 export { LOG_EVENTS, LOG_TYPE_ATTRIBUTE, LOG_STREAM_LABELS, LOG_RECORD_FIELDS } from "./logs.ts";
 export { prometheusNames, unitWords, type PrometheusNames, type PrometheusType } from "./prometheus-names.ts";
-export { catalogErrors, assertValidCatalog, CatalogError } from "./validate.ts";
+export { catalogErrors, assertValidCatalog, CatalogError, sloErrors } from "./validate.ts";
+export { SLOS, ALL_SLOS } from "./slos.ts";
 export { createLabelCap } from "./cap-label.ts";
 export { METRICS, ALL_METRICS, ALL_SPAN_FAMILIES, ALL_LOG_EVENTS, metricByPrometheusName } from "./registry.ts";

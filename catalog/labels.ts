@@ -60,6 +60,9 @@ export const HTTP_STATUS_CODE: PatternLabel = {
   name: "status_code",
   kind: "pattern",
   pattern: /^[1-5][0-9][0-9]$|^0$/,
+  // The codes the chat API answers (200, 201, 204, 400, 401, 404, 429, 5xx) and 0. The pattern
+  // admits 501; emitters do not clamp to these yet, so this bound is the budget's assumption.
+  maxValues: 8,
   description: "HTTP response status code; 0 when no response arrived (network error, timeout).",
 };
 

@@ -4,9 +4,10 @@ import { CLIENT_METRICS } from "./metrics/client.ts";
 import { PIPELINE_METRICS } from "./metrics/pipeline.ts";
 import { SERVER_METRICS } from "./metrics/server.ts";
 import { prometheusNames } from "./prometheus-names.ts";
+import { ALL_SLOS } from "./slos.ts";
 import { SPAN_FAMILIES } from "./spans.ts";
 import type { LogEventDecl, MetricDecl, SpanFamilyDecl } from "./types.ts";
-import { assertValidCatalog } from "./validate.ts";
+import { assertValidCatalog, CatalogError, sloErrors } from "./validate.ts";
 
 const GROUPS = { CLIENT_METRICS, PIPELINE_METRICS, SERVER_METRICS };
 
@@ -27,6 +28,10 @@ export const ALL_SPAN_FAMILIES: readonly SpanFamilyDecl[] = Object.values(SPAN_F
 export const ALL_LOG_EVENTS: readonly LogEventDecl[] = Object.values(LOG_EVENTS);
 
 assertValidCatalog({ metrics: ALL_METRICS, spans: ALL_SPAN_FAMILIES, logs: ALL_LOG_EVENTS });
+{
+  const problems = sloErrors(ALL_SLOS, ALL_METRICS);
+  if (problems.length > 0) throw new CatalogError(problems);
+}
 
 const BY_SERIES = new Map<string, MetricDecl>();
 for (const m of ALL_METRICS) for (const s of prometheusNames(m).series) BY_SERIES.set(s, m);

@@ -21,6 +21,8 @@ export interface PatternLabel {
   readonly name: string;
   readonly kind: "pattern";
   readonly pattern: RegExp;
+  /** How many values the pattern admits: the label's worst case in the series budget. */
+  readonly maxValues: number;
   readonly description: string;
 }
 
@@ -99,4 +101,45 @@ export interface LogEventDecl {
   readonly attributes: readonly SpanAttributeDecl[];
   readonly severities: readonly ("debug" | "info" | "warn" | "error" | "fatal")[];
   readonly emittedBy: readonly Emitter[];
+}
+
+/** A label matcher in an SLO's event selector: a value, or an operator and a value. */
+export type SloMatcher = string | { readonly op: "=" | "!=" | "=~" | "!~"; readonly value: string };
+export type SloMatchers = Readonly<Record<string, SloMatcher>>;
+
+/**
+ * What an SLO counts, built only from catalog declarations so an SLO cannot name a metric
+ * nobody emits:
+ * - `errors`: a counter; bad events are the ones matching `bad`, all events match `base`.
+ * - `latency`: a histogram; good events are observations ≤ `thresholdSeconds` (a declared
+ *   bucket boundary) matching `good`, all events are every observation matching `base`.
+ * - `sessions`: crash-free sessions; bad events are increments of a counter matching `bad`,
+ *   sessions are process runs seen through a gauge that restarts at 0 with each process
+ *   (uptime): one per series in the window plus one per reset.
+ */
+export type SliDecl =
+  | { readonly kind: "errors"; readonly metric: MetricDecl; readonly bad: SloMatchers; readonly base?: SloMatchers }
+  | { readonly kind: "latency"; readonly metric: MetricDecl; readonly thresholdSeconds: number; readonly good?: SloMatchers; readonly base?: SloMatchers }
+  | { readonly kind: "sessions"; readonly crashes: MetricDecl; readonly bad: SloMatchers; readonly uptime: MetricDecl };
+
+/** A service level objective over catalog signals; rules, alerts and dashboards derive from it. */
+export interface SloDecl {
+  /** kebab-case; recording rule and panel names derive from it. */
+  readonly id: string;
+  /** PascalCase `<Component><Objective>`: the prefix of its alert names. */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** `service.name` of what the SLO is about (the alerts' `service` label). */
+  readonly service: string;
+  /** Share of good events, e.g. 0.999. The error budget is 1 − objective. */
+  readonly objective: number;
+  /** Period the budget is spent over, as a Prometheus duration. */
+  readonly period: string;
+  readonly sli: SliDecl;
+  /**
+   * Events per hour below which nothing pages or tickets: a handful of requests, one of which
+   * failed, is not an outage (the traffic floor).
+   */
+  readonly minEventsPerHour: number;
 }

@@ -3,7 +3,7 @@
 // smuggled in through a cast) and name the metric and label at fault.
 import { prometheusNames } from "./prometheus-names.ts";
 import { RESOURCE_LABELS } from "./services.ts";
-import type { Label, LogEventDecl, MetricDecl, SpanFamilyDecl } from "./types.ts";
+import type { Label, LogEventDecl, MetricDecl, SloDecl, SloMatchers, SpanFamilyDecl } from "./types.ts";
 
 const METRIC_NAME = /^[a-z][a-z0-9_]*$/;
 const LABEL_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -86,4 +86,69 @@ export class CatalogError extends Error {
 export function assertValidCatalog(input: CatalogInput): void {
   const problems = catalogErrors(input);
   if (problems.length > 0) throw new CatalogError(problems);
+}
+
+const SLO_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const PASCAL = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$/;
+
+/**
+ * SLO rules: each names catalog metrics of the right instrument, matches only declared labels
+ * and values, puts a latency threshold on a bucket boundary (else good events cannot be
+ * counted exactly), and has an objective strictly between 0 and 1.
+ */
+export function sloErrors(slos: readonly SloDecl[], metrics: readonly MetricDecl[]): string[] {
+  const errors: string[] = [];
+  const ids = new Set<string>();
+  const declared = new Set(metrics);
+  const checkMetric = (where: string, m: MetricDecl, instruments: readonly MetricDecl["instrument"][]) => {
+    if (!declared.has(m)) errors.push(`${where}: metric ${m.name} is not a catalog declaration`);
+    if (!instruments.includes(m.instrument)) errors.push(`${where}: metric ${m.name} is a ${m.instrument}, expected ${instruments.join(" or ")}`);
+  };
+  const checkMatchers = (where: string, m: MetricDecl, matchers: SloMatchers | undefined) => {
+    for (const [name, raw] of Object.entries(matchers ?? {})) {
+      const label = m.labels.find((l) => l.name === name);
+      if (label === undefined) {
+        errors.push(`${where}: metric ${m.name} has no label ${name}`);
+        continue;
+      }
+      const { op, value } = typeof raw === "string" ? { op: "=", value: raw } : raw;
+      if (label.kind === "enum" && (op === "=" || op === "!=") && !label.values.includes(value)) {
+        errors.push(`${where}: ${name}="${value}" is not one of ${label.values.join(", ")}`);
+      }
+    }
+  };
+  for (const s of slos) {
+    const where = `slo ${s.id}`;
+    if (!SLO_ID.test(s.id)) errors.push(`${where}: id must be kebab-case`);
+    if (ids.has(s.id)) errors.push(`${where}: declared twice`);
+    ids.add(s.id);
+    if (!PASCAL.test(s.name)) errors.push(`${where}: name "${s.name}" must be PascalCase`);
+    if (!(s.objective > 0 && s.objective < 1)) errors.push(`${where}: objective ${s.objective} must be between 0 and 1`);
+    if (!/^\d+[dhw]$/.test(s.period)) errors.push(`${where}: period "${s.period}" must be a duration in hours, days or weeks`);
+    if (!(s.minEventsPerHour > 0)) errors.push(`${where}: minEventsPerHour must be positive (the traffic floor)`);
+    const sli = s.sli;
+    switch (sli.kind) {
+      case "errors":
+        checkMetric(where, sli.metric, ["counter"]);
+        checkMatchers(where, sli.metric, sli.bad);
+        checkMatchers(where, sli.metric, sli.base);
+        if (Object.keys(sli.bad).length === 0) errors.push(`${where}: bad events match every event`);
+        break;
+      case "latency":
+        checkMetric(where, sli.metric, ["histogram"]);
+        checkMatchers(where, sli.metric, sli.good);
+        checkMatchers(where, sli.metric, sli.base);
+        if (!(sli.metric.buckets ?? []).includes(sli.thresholdSeconds)) {
+          errors.push(`${where}: threshold ${sli.thresholdSeconds} s is not a bucket boundary of ${sli.metric.name} (${(sli.metric.buckets ?? []).join(", ")})`);
+        }
+        break;
+      case "sessions":
+        checkMetric(where, sli.crashes, ["counter"]);
+        checkMatchers(where, sli.crashes, sli.bad);
+        checkMetric(where, sli.uptime, ["gauge"]);
+        if (sli.uptime.unit !== "s") errors.push(`${where}: sessions are counted from an uptime gauge in seconds, ${sli.uptime.name} is in ${sli.uptime.unit}`);
+        break;
+    }
+  }
+  return errors;
 }

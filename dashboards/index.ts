@@ -5,6 +5,7 @@ import { exploreShortcuts } from "./explore/dashboard.ts";
 import { linkProcessing } from "./link-processing/dashboard.ts";
 import { telemetryPipeline } from "./pipeline/dashboard.ts";
 import { serverRed } from "./server/dashboard.ts";
+import { sloDashboard } from "./slo/dashboard.ts";
 
 export const DASHBOARDS: readonly DashboardEntry[] = [
   clientOverview(),
@@ -13,4 +14,5 @@ export const DASHBOARDS: readonly DashboardEntry[] = [
   linkProcessing(),
   telemetryPipeline(),
   exploreShortcuts(),
+  sloDashboard(),
 ];

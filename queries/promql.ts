@@ -80,12 +80,42 @@ export function mean(metric: MetricDecl, opts: { by?: readonly string[]; matcher
   return `${sumBy(by, rate(metric, opts.matchers, opts.window, "sum"))} / ${sumBy(by, rate(metric, opts.matchers, opts.window, "count"))}`;
 }
 
-/** Share of a counter's rate matching `part` over the rate of all of it (0–1). */
+/**
+ * Share of a counter's rate matching `part` over the rate of all of it (0–1). While no series
+ * matches `part` (no 5xx yet: the counter is created on first use) the numerator is 0 × the
+ * denominator, so a healthy service shows 0 and not "No data".
+ */
 export function ratio(metric: MetricDecl, part: Matchers, opts: { by?: readonly string[]; base?: Matchers; window?: string } = {}): string {
   const by = opts.by ?? [];
   const base = opts.base ?? {};
-  return `${sumBy(by, rate(metric, { ...base, ...part }, opts.window))} / ${sumBy(by, rate(metric, base, opts.window))}`;
+  const all = sumBy(by, rate(metric, base, opts.window));
+  return `(${sumBy(by, rate(metric, { ...base, ...part }, opts.window))} or 0 * ${all}) / ${all}`;
 }
+
+/**
+ * `expr or vector(0)` for an aggregate without grouping: a count that has not happened yet is
+ * 0, not "No data" (counters only exist once first incremented).
+ */
+export function orZero(expr: string): string {
+  return `(${expr}) or vector(0)`;
+}
+
+/**
+ * The same expression with every range evaluated over `window` at the end of the dashboard's
+ * range (`[window] @ end()`): a ranking that is fixed for the whole graph, so `topk` draws k
+ * lines and not k per step.
+ */
+export function atEnd(expr: string, window = "$__range"): string {
+  return expr.replace(/\[[^\]]+\]/g, () => `[${window}] @ end()`);
+}
+
+/** `expr`, drawn only for the k series that rank highest by `rank` over the whole range. */
+export function topkOverRange(k: number, by: readonly string[], expr: string, rank: string = atEnd(expr)): string {
+  return `${expr} and on (${by.join(", ")}) ${topk(k, rank)}`;
+}
+
+/** Grafana's step for bars of counts per interval; bar panels set a minimum interval (BAR_INTERVAL). */
+export const BAR_WINDOW = "$__interval";
 
 /** Grafana's whole-dashboard range: stat panels summarise the selected time range. */
 export const RANGE_WINDOW = "$__range";

@@ -1,7 +1,11 @@
 // The client's calls to the chat API (seed 000 phase 10), as the client measures them:
 // this sees what users see, including network failures the server never logs (status 0).
+// The client-api-success SLO (catalog/slos.ts) judges the same failures against an error
+// budget; ClientApiErrorRateHigh stays because the e2e provokes it end to end through the real
+// pipeline (e2e/alert-fire.ts), until that proof moves to the SLO's page.
 import { CLIENT_SERVICE, LABELS, METRICS } from "../../catalog/index.ts";
 import { quantile, ratio } from "../../queries/promql.ts";
+import { CLIENT_OVERVIEW_UID } from "../../dashboards/uids.ts";
 import { above, histogramSeries, INSTANCE, JOB, series, withTrafficFloor } from "../define.ts";
 import type { RuleGroup } from "../types.ts";
 
@@ -27,16 +31,23 @@ const apiErrors = withTrafficFloor(
   WINDOW,
   THRESHOLDS.minRequestsPerSecond,
 );
-const apiP95 = quantile(0.95, METRICS.apiRequestDuration, { by: [JOB, ENDPOINT], window: WINDOW });
+/** Per endpoint, where that endpoint sees traffic: a P95 of five requests pages nobody. */
+const apiP95 = withTrafficFloor(
+  quantile(0.95, METRICS.apiRequestDuration, { by: [JOB, ENDPOINT], window: WINDOW }),
+  METRICS.apiRequestDuration,
+  [JOB, ENDPOINT],
+  WINDOW,
+  THRESHOLDS.minRequestsPerSecond,
+);
 
 const job = { [JOB]: CLIENT_SERVICE };
 const requests = (status: string, perMinute: number) =>
   series(METRICS.apiRequests, { ...job, [INSTANCE]: "a", [ENDPOINT]: "/api/chatrooms", [LABELS.HTTP_METHOD.name]: "GET", [STATUS]: status }, `0+${perMinute}x40`);
-const durations = (endpoint: string, seconds: number) =>
+const durations = (endpoint: string, seconds: number, perMinute = 60) =>
   histogramSeries(
     METRICS.apiRequestDuration,
     { ...job, [INSTANCE]: "a", [ENDPOINT]: endpoint, [LABELS.HTTP_METHOD.name]: "GET", [STATUS]: "200" },
-    { value: seconds, perMinute: 60, minutes: 40 },
+    { value: seconds, perMinute, minutes: 40 },
   );
 
 export const GROUP: RuleGroup = {
@@ -55,6 +66,7 @@ export const GROUP: RuleGroup = {
       summary: "Clients' chat API requests are failing.",
       description: (v) =>
         `{{ ${v} | humanizePercentage }} of the clients' chat API requests got a 5xx or no response (threshold ${THRESHOLDS.errorRatio * 100}%).`,
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "API failure ratio" },
     },
     {
       name: "ClientApiLatencyHigh",
@@ -62,6 +74,8 @@ export const GROUP: RuleGroup = {
       service: CLIENT_SERVICE,
       for: "15m",
       condition: above(apiP95, THRESHOLDS, "latencyP95Seconds"),
+      alsoUses: { minRequestsPerSecond: THRESHOLDS.minRequestsPerSecond },
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "API latency P95 by endpoint" },
       summary: "Chat API calls are slow for clients.",
       description: (v) =>
         `P95 latency of {{ $labels.${ENDPOINT} }} as clients see it is {{ ${v} | humanizeDuration }} (threshold ${THRESHOLDS.latencyP95Seconds}s).`,
@@ -112,6 +126,13 @@ export const GROUP: RuleGroup = {
       input: durations("/api/chatrooms", 0.2),
       fires: [],
       why: "requests take 0.2 s, so the P95 (about 0.24 s) is under 1 s",
+    },
+    {
+      alert: "ClientApiLatencyHigh",
+      evalTime: "30m",
+      input: durations("/api/chatrooms", 2, 3),
+      fires: [],
+      why: "every request is slow, but 3 a minute (0.05/s) is under the 0.1/s traffic floor: the P95 of a handful of requests",
     },
   ],
   recordingCases: [],

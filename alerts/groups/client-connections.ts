@@ -2,6 +2,7 @@
 // Both are normalised per open connection, so the thresholds hold whatever the user count.
 import { CLIENT_SERVICE, LABELS, METRICS } from "../../catalog/index.ts";
 import { clampMin, rate, sel, sumBy } from "../../queries/promql.ts";
+import { CLIENT_OVERVIEW_UID } from "../../dashboards/uids.ts";
 import { above, INSTANCE, JOB, series } from "../define.ts";
 import type { RuleGroup } from "../types.ts";
 
@@ -16,9 +17,12 @@ const WINDOW = "5m";
 const SOURCE = LABELS.CONNECTION_SOURCE.name;
 const BY = [JOB, SOURCE];
 
-/** `60 × rate(counter) / open connections`, per job and source; the divisor is at least 1. */
-const perConnectionPerMinute = (counter: typeof METRICS.connectionErrors | typeof METRICS.websocketReconnections) =>
-  `60 * ${sumBy(BY, rate(counter, {}, WINDOW))} / ${clampMin(sumBy(BY, sel(METRICS.websocketConnectionsActive)), 1)}`;
+/**
+ * `60 × rate(counter) / open connections`, per job and source; the divisor is at least 1. The
+ * client overview draws the same expression (over Grafana's rate window) with these thresholds.
+ */
+export const perConnectionPerMinute = (counter: typeof METRICS.connectionErrors | typeof METRICS.websocketReconnections, window: string = WINDOW, by: readonly string[] = BY) =>
+  `60 * ${sumBy(by, rate(counter, {}, window))} / ${clampMin(sumBy(by, sel(METRICS.websocketConnectionsActive)), 1)}`;
 
 const job = { [JOB]: CLIENT_SERVICE };
 const conns = (instance: string, open: number) =>
@@ -43,6 +47,7 @@ export const GROUP: RuleGroup = {
       summary: "Chat WebSocket connections are failing.",
       description: (v) =>
         `{{ $labels.${SOURCE} }} connections fail {{ printf "%.2f" ${v} }} times per open connection per minute (threshold ${THRESHOLDS.errorsPerConnectionPerMinute}).`,
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Connection errors per connection" },
     },
     {
       name: "ClientReconnectStorm",
@@ -53,6 +58,7 @@ export const GROUP: RuleGroup = {
       summary: "Clients are reconnecting to chat in a loop.",
       description: (v) =>
         `{{ $labels.${SOURCE} }} connections reconnect {{ printf "%.2f" ${v} }} times per open connection per minute (threshold ${THRESHOLDS.reconnectsPerConnectionPerMinute}); the reconnect traffic itself loads the server.`,
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Reconnects per connection" },
     },
   ],
   alertCases: [

@@ -2,6 +2,7 @@
 // jank and then a crash. Judged on the median client, so one heavy user is not a fleet leak.
 import { CLIENT_SERVICE, LABELS, METRICS } from "../../catalog/index.ts";
 import { overTime, quantileBy } from "../../queries/promql.ts";
+import { CLIENT_OVERVIEW_UID } from "../../dashboards/uids.ts";
 import { above, INSTANCE, JOB, series } from "../define.ts";
 import type { RuleGroup } from "../types.ts";
 
@@ -14,7 +15,9 @@ export const THRESHOLDS = {
 const WINDOW = "1h";
 const TYPE = LABELS.RENDERER_MEMORY_TYPE.name;
 
-const medianHeapGrowth = quantileBy(0.5, [JOB], overTime("deriv", METRICS.rendererMemoryUsage, { [TYPE]: "js_heap_used" }, WINDOW));
+/** Median client's renderer heap growth, B/s; the client overview draws it with the threshold. */
+export const medianHeapGrowth = (window: string = WINDOW, by: readonly string[] = [JOB]) =>
+  quantileBy(0.5, by, overTime("deriv", METRICS.rendererMemoryUsage, { [TYPE]: "js_heap_used" }, window));
 
 const heap = (instance: string, bytesPerMinute: number) =>
   series(METRICS.rendererMemoryUsage, { [JOB]: CLIENT_SERVICE, [INSTANCE]: instance, [TYPE]: "js_heap_used" }, `100000000+${bytesPerMinute}x120`);
@@ -33,7 +36,8 @@ export const GROUP: RuleGroup = {
       severity: "warning",
       service: CLIENT_SERVICE,
       for: "30m",
-      condition: above(medianHeapGrowth, THRESHOLDS, "heapGrowthBytesPerSecond"),
+      condition: above(medianHeapGrowth(), THRESHOLDS, "heapGrowthBytesPerSecond"),
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Renderer heap growth (median client)" },
       summary: "Renderer JS heap keeps growing: likely a memory leak.",
       description: (v) =>
         `The median client's renderer JS heap grew {{ ${v} | humanize1024 }}B/s over the last ${WINDOW} (threshold ${THRESHOLDS.heapGrowthBytesPerSecond / 1024}KiB/s).`,

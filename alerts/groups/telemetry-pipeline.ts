@@ -2,15 +2,19 @@
 // that should always be there going silent. Without these, every other alert can fail
 // quietly: a missing series never crosses a threshold.
 import { CLIENT_SERVICE, LABELS, METRICS, SERVER_SERVICE, prometheusNames } from "../../catalog/index.ts";
-import { rate, sumBy } from "../../queries/promql.ts";
-import { above, absent, INSTANCE, JOB, recordName, series } from "../define.ts";
+import { rate, sumBy, type Matchers } from "../../queries/promql.ts";
+import { CLIENT_OVERVIEW_UID, PIPELINE_UID, SERVER_UID } from "../../dashboards/uids.ts";
+import { above, absent, INSTANCE, JOB, series } from "../define.ts";
 import type { RuleGroup } from "../types.ts";
 
 export const THRESHOLDS = {
   /** Share of telemetry items dropped; the offline journal should make drops rare. */
   droppedRatio: 0.01,
-  /** Export retries per exported item: 429/503 backoff is normal, persistent retrying is not. */
-  retriesPerExported: 0.1,
+  /**
+   * Share of export attempts that were retries (retries over retries plus exported items):
+   * 429/503 backoff is normal, persistent retrying is not. 1 when nothing gets through at all.
+   */
+  retriedShare: 0.1,
 } as const;
 
 const WINDOW = "15m";
@@ -23,9 +27,16 @@ const dropped = sumBy(BY, rate(METRICS.telemetryDropped, LOST, WINDOW));
 /** Exported may not exist at all when everything is dropped: count it as 0 then (`or 0 × dropped`). */
 const exported = `(${sumBy(BY, rate(METRICS.telemetryExported, {}, WINDOW))} or 0 * ${dropped})`;
 const droppedRatio = `${dropped} / (${exported} + ${dropped})`;
-const retriesPerExported = `${sumBy(BY, rate(METRICS.telemetryRetries, {}, WINDOW))} / ${sumBy(BY, rate(METRICS.telemetryExported, {}, WINDOW))}`;
-
-const RECORD_DROPPED = recordName([JOB, SIGNAL], METRICS.telemetryDropped, "rate5m");
+/**
+ * Retries over retries plus exported items. Exported may be gone entirely while clients keep
+ * retrying (the gateway refuses everything): it counts as 0 then, so the share reaches 1
+ * instead of the alert resolving exactly when exports stop. The pipeline dashboard draws it.
+ */
+export function retriedShareExpr(window: string = WINDOW, by: readonly string[] = BY, matchers: Matchers = {}): string {
+  const retries = sumBy(by, rate(METRICS.telemetryRetries, matchers, window));
+  return `${retries} / (${retries} + (${sumBy(by, rate(METRICS.telemetryExported, matchers, window))} or 0 * ${retries}))`;
+}
+const retriedShare = retriedShareExpr();
 
 /** Missing for this long means nobody's client reports, not one user closing the app. */
 const CLIENT_SILENT_WINDOW = "15m";
@@ -36,7 +47,7 @@ const client = { [JOB]: CLIENT_SERVICE, [INSTANCE]: "a" };
 const exportedItems = (perMinute: number) => series(METRICS.telemetryExported, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
 const droppedItems = (reason: string, perMinute: number) =>
   series(METRICS.telemetryDropped, { ...client, [SIGNAL]: "traces", [LABELS.DROP_REASON.name]: reason }, `0+${perMinute}x60`);
-const retries = (perMinute: number) => series(METRICS.telemetryRetries, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
+const retryItems = (perMinute: number) => series(METRICS.telemetryRetries, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
 const uptime = (values: string) => series(METRICS.mainUptime, client, values);
 const serverRequests = (values: string) =>
   series(
@@ -49,7 +60,7 @@ export const GROUP: RuleGroup = {
   name: "telemetry-pipeline",
   interval: "1m",
   thresholds: THRESHOLDS,
-  recordings: [{ record: RECORD_DROPPED, expr: sumBy(BY, rate(METRICS.telemetryDropped, {}, "5m")) }],
+  recordings: [],
   alerts: [
     {
       name: "TelemetryPipelineDroppingData",
@@ -60,16 +71,18 @@ export const GROUP: RuleGroup = {
       summary: "The client's telemetry exporter is dropping data.",
       description: (v) =>
         `Clients dropped {{ ${v} | humanizePercentage }} of their {{ $labels.${SIGNAL} }} over ${WINDOW} (threshold ${THRESHOLDS.droppedRatio * 100}%); dashboards under-count until it stops.`,
+      panel: { dashboardUid: PIPELINE_UID, panelTitle: "Dropped share" },
     },
     {
       name: "TelemetryPipelineExportRetrying",
       severity: "info",
       service: CLIENT_SERVICE,
       for: "30m",
-      condition: above(retriesPerExported, THRESHOLDS, "retriesPerExported"),
+      condition: above(retriedShare, THRESHOLDS, "retriedShare"),
       summary: "The telemetry gateway keeps pushing back on client exports.",
       description: (v) =>
-        `Clients retry {{ printf "%.2f" ${v} }} times per exported {{ $labels.${SIGNAL} }} item (threshold ${THRESHOLDS.retriesPerExported}): the gateway answers 429/503 or times out.`,
+        `{{ ${v} | humanizePercentage }} of the clients' {{ $labels.${SIGNAL} }} export attempts are retries (threshold ${THRESHOLDS.retriedShare * 100}%): the gateway answers 429/503 or times out.`,
+      panel: { dashboardUid: PIPELINE_UID, panelTitle: "Retried share of export attempts" },
     },
     {
       name: "TelemetryPipelineClientSilent",
@@ -80,6 +93,7 @@ export const GROUP: RuleGroup = {
       summary: "No client telemetry is arriving.",
       description: () =>
         `No ${prometheusNames(METRICS.mainUptime).family} sample from any client for ${CLIENT_SILENT_WINDOW}: the client exporters, the gateway or the metrics backend is broken.`,
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Main process uptime" },
     },
     {
       name: "TelemetryPipelineServerSilent",
@@ -90,6 +104,7 @@ export const GROUP: RuleGroup = {
       summary: "No chat server metrics are arriving.",
       description: () =>
         `No ${prometheusNames(METRICS.httpRequests).family} sample for ${SERVER_SILENT_WINDOW}: the chat server is down or its telemetry does not reach the backend.`,
+      panel: { dashboardUid: SERVER_UID, panelTitle: "Request rate" },
     },
   ],
   alertCases: [
@@ -127,20 +142,37 @@ export const GROUP: RuleGroup = {
     {
       alert: "TelemetryPipelineExportRetrying",
       evalTime: "50m",
-      input: [exportedItems(100), retries(25)],
+      // 75 exported and 25 retried a minute: a quarter of the attempts are retries.
+      input: [exportedItems(75), retryItems(25)],
       fires: [
         {
           labels: { [JOB]: CLIENT_SERVICE, [SIGNAL]: "traces" },
-          description: "Clients retry 0.25 times per exported traces item (threshold 0.1): the gateway answers 429/503 or times out.",
+          description: "25% of the clients' traces export attempts are retries (threshold 10%): the gateway answers 429/503 or times out.",
+        },
+      ],
+    },
+    {
+      alert: "TelemetryPipelineExportRetrying",
+      evalTime: "58m",
+      // Exports succeeded for 10 minutes with ordinary backoff, then the gateway refused
+      // everything: the exported series goes stale and only retries keep arriving.
+      input: [
+        series(METRICS.telemetryExported, { ...client, [SIGNAL]: "traces" }, "0+100x10"),
+        series(METRICS.telemetryRetries, { ...client, [SIGNAL]: "traces" }, "0+2x10 40+20x50"),
+      ],
+      fires: [
+        {
+          labels: { [JOB]: CLIENT_SERVICE, [SIGNAL]: "traces" },
+          description: "100% of the clients' traces export attempts are retries (threshold 10%): the gateway answers 429/503 or times out.",
         },
       ],
     },
     {
       alert: "TelemetryPipelineExportRetrying",
       evalTime: "50m",
-      input: [exportedItems(100), retries(2)],
+      input: [exportedItems(98), retryItems(2)],
       fires: [],
-      why: "2 retries per 100 exports is ordinary backoff",
+      why: "2 retries per 100 attempts is ordinary backoff",
     },
     {
       alert: "TelemetryPipelineClientSilent",
@@ -181,12 +213,5 @@ export const GROUP: RuleGroup = {
       why: "the request counter keeps arriving every minute",
     },
   ],
-  recordingCases: [
-    {
-      record: RECORD_DROPPED,
-      evalTime: "10m",
-      input: [droppedItems("queue_full", 9), droppedItems("disabled", 6)],
-      samples: [{ labels: { [JOB]: CLIENT_SERVICE, [SIGNAL]: "traces" }, value: 0.25 }],
-    },
-  ],
+  recordingCases: [],
 };

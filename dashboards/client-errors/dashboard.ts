@@ -8,7 +8,9 @@ import { beaconDashboard, buildDashboard } from "../common/dashboard.ts";
 import { enumVariable } from "../common/variables.ts";
 import * as errors from "./errors.ts";
 
-export const CLIENT_ERRORS_UID = "beacon-client-errors";
+import { CLIENT_ERRORS_UID } from "../uids.ts";
+
+export { CLIENT_ERRORS_UID };
 
 /** The client's log record types, as a label for the log-type variable. */
 const CLIENT_LOG_TYPES = {

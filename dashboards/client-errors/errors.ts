@@ -3,28 +3,30 @@
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { CLIENT_SERVICE, LOG_EVENTS, LOG_TYPE_ATTRIBUTE, METRICS } from "../../catalog/index.ts";
 import { countOverTime, logStream } from "../../queries/logql.ts";
-import { increase, RANGE_WINDOW, rate, sumBy, topk } from "../../queries/promql.ts";
-import { DS, lokiInstant, lokiLogs, lokiQuery, promQuery } from "../common/queries.ts";
-import { defaultBarsTimeseries, defaultLogs, defaultStat, defaultTable, defaultTimeseries } from "../common/styles.ts";
+import { BAR_WINDOW, increase, orZero, RANGE_WINDOW, rate, sumBy, topk } from "../../queries/promql.ts";
+import { DS, lokiInstant, lokiLogs, lokiQuery, promInstant, promQuery } from "../common/queries.ts";
+import { defaultBarsTimeseries, defaultLogs, defaultTable, defaultTimeseries, ownedThresholds, rangeStat } from "../common/styles.ts";
+import { labelColumns } from "../common/transformations.ts";
 import { matchVar } from "../common/variables.ts";
 
 const area = { area: matchVar("area") };
 const errorRecords = logStream(CLIENT_SERVICE, { type: LOG_EVENTS.error, filters: [{ field: "area", op: "=~", value: "$area" }] });
 
 export function errorsReportedStat() {
-  return defaultStat()
+  return rangeStat()
     .title("Errors reported")
-    .description("Errors the client's error tracker reported over the selected range (after de-duplication), in the selected areas.")
+    .description("Errors the client's error tracker reported over the selected range (after de-duplication), in the selected areas; 0 when there were none.")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy([], increase(METRICS.errors, area, RANGE_WINDOW))));
+    .withTarget(promInstant(orZero(sumBy([], increase(METRICS.errors, area, RANGE_WINDOW)))));
 }
 
 export function fatalErrorsStat() {
-  return defaultStat()
+  return rangeStat()
     .title("Fatal errors")
-    .description("Errors reported with severity fatal over the selected range: each ended an operation or a process.")
+    .description("Errors reported with severity fatal over the selected range: each ended an operation or a process (0, green, when there were none). Any is red: each is a crashed session of the crash-free SLO.")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy([], increase(METRICS.errors, { ...area, severity: "fatal" }, RANGE_WINDOW))));
+    .thresholds(ownedThresholds([{ value: 1, color: "red" }]))
+    .withTarget(promInstant(orZero(sumBy([], increase(METRICS.errors, { ...area, severity: "fatal" }, RANGE_WINDOW)))));
 }
 
 export function errorsByAreaTimeseries() {
@@ -32,16 +34,16 @@ export function errorsByAreaTimeseries() {
     .title("Errors by area (metric)")
     .description("kicktalk_errors_total per interval by area: the error tracker's count, which survives log sampling and Loki retention.")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy(["area"], increase(METRICS.errors, area)), "{{area}}"));
+    .withTarget(promQuery(sumBy(["area"], increase(METRICS.errors, area, BAR_WINDOW)), "{{area}}"));
 }
 
 export function errorLogsByAreaTimeseries() {
   return defaultBarsTimeseries()
     .datasource(DS.loki)
     .title("Error records by area (Loki)")
-    .description("Error log records per interval by area, counted in Loki from the redacted records the client exported.")
+    .description("Error log records per interval by area, counted in Loki from the redacted records the client exported, over the same intervals as the metric panel beside it.")
     .unit(units.Short)
-    .withTarget(lokiQuery(sumBy(["area"], countOverTime(errorRecords)), "{{area}}"));
+    .withTarget(lokiQuery(sumBy(["area"], countOverTime(errorRecords, BAR_WINDOW)), "{{area}}"));
 }
 
 export function topFingerprintsTable() {
@@ -57,8 +59,9 @@ export function recentErrorsTable() {
   return defaultTable()
     .datasource(DS.loki)
     .title("Recent errors")
-    .description("The newest error records (redacted message, fingerprint, area, breadcrumbs in details), newest first.")
+    .description("The newest error records, newest first: time, area, error class, fingerprint and the redacted message, each a column.")
     .unit(units.String)
+    .transformations(labelColumns(["area", "error_type", "error_fingerprint", "trace_id"]))
     .withTarget(lokiLogs(errorRecords, 50));
 }
 

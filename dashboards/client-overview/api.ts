@@ -1,9 +1,10 @@
 // Row: the client's calls to the chat API (seed 000 phase 10).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { quantile, rate, sumBy } from "../../queries/promql.ts";
+import { THRESHOLDS } from "../../alerts/groups/client-api.ts";
+import { quantile, rate, ratio, sumBy } from "../../queries/promql.ts";
 import { promHeatmap, promQuery } from "../common/queries.ts";
-import { defaultHeatmap, defaultTimeseries } from "../common/styles.ts";
+import { DASHED_THRESHOLDS, defaultHeatmap, defaultTimeseries, ownedThresholds } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
 
 const endpoint = { endpoint: matchVar("endpoint") };
@@ -23,8 +24,10 @@ export function apiLatencyHeatmap() {
 export function apiLatencyP95Timeseries() {
   return defaultTimeseries()
     .title("API latency P95 by endpoint")
-    .description("95th percentile of the client's chat API request duration, per route template.")
+    .description(`95th percentile of the client's chat API request duration, per route template (dashed: ClientApiLatencyHigh's threshold, ${THRESHOLDS.latencyP95Seconds} s).`)
     .unit(units.Seconds)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.latencyP95Seconds, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
     .withTarget(promQuery(quantile(0.95, METRICS.apiRequestDuration, { by: ["endpoint"], matchers: endpoint }), "{{endpoint}}"));
 }
 
@@ -34,4 +37,18 @@ export function apiRequestsTimeseries() {
     .description("Chat API requests per second made by clients, by HTTP status code (0: no response).")
     .unit(units.RequestsPerSecond)
     .withTarget(promQuery(sumBy(["status_code"], rate(METRICS.apiRequests, endpoint)), "{{status_code}}"));
+}
+
+/** ClientApiErrorRateHigh's condition per endpoint, drawn with its threshold. */
+export function apiFailureRatioTimeseries() {
+  return defaultTimeseries()
+    .title("API failure ratio")
+    .description(
+      `Share of the clients' chat API requests that got a 5xx or no response (status 0), per endpoint (dashed: ClientApiErrorRateHigh's threshold, ${THRESHOLDS.errorRatio * 100} %).`,
+    )
+    .unit(units.PercentUnit)
+    .min(0)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.errorRatio, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
+    .withTarget(promQuery(ratio(METRICS.apiRequests, { status_code: { op: "=~", value: "5..|0" } }, { by: ["endpoint"], base: endpoint }), "{{endpoint}}"));
 }

@@ -12,7 +12,9 @@ import * as resources from "./resources.ts";
 import * as updater from "./updater.ts";
 import * as websocket from "./websocket.ts";
 
-export const CLIENT_OVERVIEW_UID = "beacon-client-overview";
+import { CLIENT_OVERVIEW_UID } from "../uids.ts";
+
+export { CLIENT_OVERVIEW_UID };
 
 export function clientOverview(): DashboardEntry {
   const builder = beaconDashboard({
@@ -36,6 +38,8 @@ export function clientOverview(): DashboardEntry {
     .withPanel(websocket.activeConnectionsTimeseries().span(8).height(8))
     .withPanel(websocket.reconnectsTimeseries().span(8).height(8))
     .withPanel(websocket.connectionErrorsTimeseries().span(8).height(8))
+    .withPanel(websocket.connectionErrorsPerConnectionTimeseries().span(12).height(8))
+    .withPanel(websocket.reconnectsPerConnectionTimeseries().span(12).height(8))
     .withRow(new RowBuilder("Messages"))
     .withPanel(messages.messagesPerMinuteTimeseries().span(8).height(8))
     .withPanel(messages.sendDurationTimeseries().span(8).height(8))
@@ -43,6 +47,7 @@ export function clientOverview(): DashboardEntry {
     .withRow(new RowBuilder("Chat API"))
     .withPanel(api.apiLatencyP95Timeseries().span(12).height(8))
     .withPanel(api.apiRequestsTimeseries().span(12).height(8))
+    .withPanel(api.apiFailureRatioTimeseries().span(24).height(8))
     .withPanel(api.apiLatencyHeatmap().span(24).height(8))
     .withRow(new RowBuilder("Resources"))
     .withPanel(resources.memoryTimeseries().span(12).height(8))
@@ -53,6 +58,7 @@ export function clientOverview(): DashboardEntry {
     .withPanel(resources.gcTimeseries().span(8).height(8))
     .withPanel(resources.gcPauseTimeseries().span(8).height(8))
     .withPanel(resources.uptimeTimeseries().span(8).height(8))
+    .withPanel(resources.heapGrowthTimeseries().span(24).height(8))
     .withRow(new RowBuilder("Emotes, IPC and input"))
     .withPanel(emotes.cacheHitRatioTimeseries().span(12).height(8))
     .withPanel(emotes.renderDurationTimeseries().span(12).height(8))

@@ -1,7 +1,7 @@
 // Row: renderer → main IPC (seed 000 phase 1) and editor input latency (phase 6).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { quantile, rate, sumBy, topk } from "../../queries/promql.ts";
+import { quantile, rate, sumBy, topkOverRange } from "../../queries/promql.ts";
 import { promQuery } from "../common/queries.ts";
 import { defaultTimeseries } from "../common/styles.ts";
 
@@ -24,9 +24,11 @@ export function ipcErrorsTimeseries() {
 export function ipcDurationTimeseries() {
   return defaultTimeseries()
     .title("IPC handling P95 (slowest channels)")
-    .description("95th percentile of the time main spends handling one IPC invocation, for the five slowest channels.")
+    .description(
+      "95th percentile of the time main spends handling one IPC invocation, for the five channels slowest over the whole range (ranked once, at its end: a per-step topk would draw more than five lines).",
+    )
     .unit(units.Seconds)
-    .withTarget(promQuery(topk(5, quantile(0.95, METRICS.ipcDuration, { by: ["channel"] })), "{{channel}}"));
+    .withTarget(promQuery(topkOverRange(5, ["channel"], quantile(0.95, METRICS.ipcDuration, { by: ["channel"] })), "{{channel}}"));
 }
 
 export function inputLatencyTimeseries() {

@@ -1,19 +1,20 @@
 // Row: chat messages sent and received (seed 000 phases 2 and 6).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { increase, perMinute, quantile, rate, ratio, RANGE_WINDOW, sumBy } from "../../queries/promql.ts";
-import { promQuery } from "../common/queries.ts";
-import { defaultStat, defaultTimeseries } from "../common/styles.ts";
+import { SUCCESSFUL, THRESHOLDS } from "../../alerts/groups/client-messaging.ts";
+import { increase, orZero, perMinute, quantile, rate, ratio, RANGE_WINDOW, sumBy } from "../../queries/promql.ts";
+import { promInstant, promQuery } from "../common/queries.ts";
+import { DASHED_THRESHOLDS, defaultTimeseries, ownedThresholds, rangeStat } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
 
 const streamer = { streamer_name: matchVar("streamer") };
 
 export function messagesSentStat() {
-  return defaultStat()
+  return rangeStat()
     .title("Messages sent")
     .description("Chat messages users sent over the selected time range (successful or not).")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy([], increase(METRICS.messagesSent, streamer, RANGE_WINDOW))));
+    .withTarget(promInstant(orZero(sumBy([], increase(METRICS.messagesSent, streamer, RANGE_WINDOW)))));
 }
 
 export function messagesPerMinuteTimeseries() {
@@ -28,11 +29,15 @@ export function messagesPerMinuteTimeseries() {
 export function sendDurationTimeseries() {
   return defaultTimeseries()
     .title("Message send duration P50 / P90 / P95")
-    .description("From Enter in the editor to the server's acknowledgement, successful sends only.")
+    .description(
+      `From Enter in the editor to the server's acknowledgement, successful sends only (dashed: ClientMessageSendSlow's P95 threshold, ${THRESHOLDS.sendP95Seconds} s).`,
+    )
     .unit(units.Seconds)
-    .withTarget(promQuery(quantile(0.5, METRICS.messageSendDuration, { matchers: { success: "true" } }), "P50"))
-    .withTarget(promQuery(quantile(0.9, METRICS.messageSendDuration, { matchers: { success: "true" } }), "P90"))
-    .withTarget(promQuery(quantile(0.95, METRICS.messageSendDuration, { matchers: { success: "true" } }), "P95"));
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.sendP95Seconds, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
+    .withTarget(promQuery(quantile(0.5, METRICS.messageSendDuration, { matchers: SUCCESSFUL }), "P50"))
+    .withTarget(promQuery(quantile(0.9, METRICS.messageSendDuration, { matchers: SUCCESSFUL }), "P90"))
+    .withTarget(promQuery(quantile(0.95, METRICS.messageSendDuration, { matchers: SUCCESSFUL }), "P95"));
 }
 
 export function sendFailureRatioTimeseries() {

@@ -2,8 +2,9 @@
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
 import { aggBy, quantile, quantileBy, rate, sel, sumBy } from "../../queries/promql.ts";
+import { medianHeapGrowth, THRESHOLDS } from "../../alerts/groups/client-resources.ts";
 import { promQuery } from "../common/queries.ts";
-import { defaultStat, defaultTimeseries } from "../common/styles.ts";
+import { DASHED_THRESHOLDS, defaultStat, defaultTimeseries, ownedThresholds } from "../common/styles.ts";
 
 export function memoryTimeseries() {
   return defaultTimeseries()
@@ -82,4 +83,17 @@ export function uptimeTimeseries() {
     .unit(units.Seconds)
     .withTarget(promQuery(quantileBy(0.5, [], sel(METRICS.mainUptime)), "median"))
     .withTarget(promQuery(aggBy("max", [], sel(METRICS.mainUptime)), "max"));
+}
+
+/** ClientRendererMemoryGrowing's condition (over the same hour), drawn with its threshold. */
+export function heapGrowthTimeseries() {
+  return defaultTimeseries()
+    .title("Renderer heap growth (median client)")
+    .description(
+      `How fast the median client's renderer JS heap grows, over the last hour: what ClientRendererMemoryGrowing judges (dashed: its threshold, ${THRESHOLDS.heapGrowthBytesPerSecond / 1024} KiB/s).`,
+    )
+    .unit(units.BytesPerSecondIEC)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.heapGrowthBytesPerSecond, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
+    .withTarget(promQuery(medianHeapGrowth("1h", []), "median client"));
 }

@@ -1,7 +1,7 @@
 // Row: auto-updater lifecycle (seed 000 phase 9).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { increase, sumBy } from "../../queries/promql.ts";
+import { BAR_WINDOW, increase, sumBy } from "../../queries/promql.ts";
 import { promQuery } from "../common/queries.ts";
 import { defaultBarsTimeseries } from "../common/styles.ts";
 
@@ -10,5 +10,5 @@ export function updaterEventsTimeseries() {
     .title("Updater events by version")
     .description("Auto-updater events per interval (check, available, downloading, ready, installed, error) by the version they concern.")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy(["version", "event"], increase(METRICS.updaterEvents)), "{{version}} {{event}}"));
+    .withTarget(promQuery(sumBy(["version", "event"], increase(METRICS.updaterEvents, {}, BAR_WINDOW)), "{{version}} {{event}}"));
 }

@@ -1,9 +1,10 @@
 // Row: chat WebSocket connections (seed 000 phase 2).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { increase, rate, RANGE_WINDOW, sel, sumBy } from "../../queries/promql.ts";
-import { promQuery } from "../common/queries.ts";
-import { defaultBarsTimeseries, defaultStat, defaultTimeseries } from "../common/styles.ts";
+import { perConnectionPerMinute, THRESHOLDS } from "../../alerts/groups/client-connections.ts";
+import { BAR_WINDOW, increase, orZero, rate, RANGE_WINDOW, RATE_INTERVAL, sel, sumBy } from "../../queries/promql.ts";
+import { promInstant, promQuery } from "../common/queries.ts";
+import { DASHED_THRESHOLDS, defaultBarsTimeseries, defaultStat, defaultTimeseries, ownedThresholds, rangeStat } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
 
 const streamer = { streamer_name: matchVar("streamer") };
@@ -25,11 +26,11 @@ export function activeConnectionsTimeseries() {
 }
 
 export function reconnectsStat() {
-  return defaultStat()
+  return rangeStat()
     .title("Reconnects")
-    .description("WebSocket reconnection attempts over the selected time range, for the selected streamers.")
+    .description("WebSocket reconnection attempts over the selected time range, for the selected streamers (0 when there were none).")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy([], increase(METRICS.websocketReconnections, streamer, RANGE_WINDOW))));
+    .withTarget(promInstant(orZero(sumBy([], increase(METRICS.websocketReconnections, streamer, RANGE_WINDOW)))));
 }
 
 export function reconnectsTimeseries() {
@@ -37,7 +38,7 @@ export function reconnectsTimeseries() {
     .title("WebSocket reconnects over time")
     .description("Reconnection attempts per interval, by reason. A burst across many clients points at the server or network, one streamer at that room.")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy(["reason"], increase(METRICS.websocketReconnections, streamer)), "{{reason}}"));
+    .withTarget(promQuery(sumBy(["reason"], increase(METRICS.websocketReconnections, streamer, BAR_WINDOW)), "{{reason}}"));
 }
 
 export function connectionErrorsTimeseries() {
@@ -46,4 +47,32 @@ export function connectionErrorsTimeseries() {
     .description("Failed or abnormally closed connections per second, by error_type and service (kick or 7tv).")
     .unit(units.OpsPerSecond)
     .withTarget(promQuery(sumBy(["error_type", "source"], rate(METRICS.connectionErrors)), "{{error_type}} ({{source}})"));
+}
+
+/** ClientConnectionErrorRateHigh's condition, drawn with its threshold. */
+export function connectionErrorsPerConnectionTimeseries() {
+  return defaultTimeseries()
+    .title("Connection errors per connection")
+    .description(
+      `Connection errors per open connection per minute, by service: what ClientConnectionErrorRateHigh judges (dashed: its threshold, ${THRESHOLDS.errorsPerConnectionPerMinute}).`,
+    )
+    .unit(units.Short)
+    .min(0)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.errorsPerConnectionPerMinute, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
+    .withTarget(promQuery(perConnectionPerMinute(METRICS.connectionErrors, RATE_INTERVAL, ["source"]), "{{source}}"));
+}
+
+/** ClientReconnectStorm's condition, drawn with its threshold. */
+export function reconnectsPerConnectionTimeseries() {
+  return defaultTimeseries()
+    .title("Reconnects per connection")
+    .description(
+      `Reconnects per open connection per minute, by service: what ClientReconnectStorm judges (dashed: its threshold, ${THRESHOLDS.reconnectsPerConnectionPerMinute}).`,
+    )
+    .unit(units.Short)
+    .min(0)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.reconnectsPerConnectionPerMinute, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
+    .withTarget(promQuery(perConnectionPerMinute(METRICS.websocketReconnections, RATE_INTERVAL, ["source"]), "{{source}}"));
 }

@@ -47,7 +47,8 @@ export function beaconDashboard(opts: DashboardOptions): DashboardBuilder {
         .type(DashboardLinkType.Dashboards)
         .tags([BEACON_TAG])
         .asDropdown(true)
-        .includeVars(false)
+        // Carry the variables across: version, environment, streamer or route stay selected.
+        .includeVars(true)
         .keepTime(true),
     );
   for (const kind of opts.datasources) builder.withVariable(datasourceVariable(kind));

@@ -34,13 +34,20 @@ export function defaultTimeseries(): TimeseriesBuilder {
     .tooltip(tooltip());
 }
 
-/** Stacked bars: counts per interval (events, links, errors). */
+/**
+ * Minimum step of bar panels. Their queries count over `[$__interval]`, the step itself, so
+ * bars tile the time axis and add up to the total; at least 1m keeps four 15 s exports in each.
+ */
+export const BAR_INTERVAL = "1m";
+
+/** Stacked bars: counts per interval (events, links, errors), one non-overlapping window per bar. */
 export function defaultBarsTimeseries(): TimeseriesBuilder {
   return defaultTimeseries()
     .drawStyle(common.GraphDrawStyle.Bars)
     .fillOpacity(80)
     .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
-    .legend(legend(common.LegendDisplayMode.List));
+    .legend(legend(common.LegendDisplayMode.List))
+    .interval(BAR_INTERVAL);
 }
 
 /** A dashed threshold line at `value` (a target such as the 10 KB export budget). */
@@ -51,7 +58,33 @@ export function thresholdLine(value: number, color = "red"): ThresholdsConfigBui
   ]);
 }
 
-/** One big number over the dashboard range, with a sparkline. */
+/**
+ * Threshold steps from the alert or SLO that owns the figure: `green` below the first value,
+ * then each step's colour from its value on. `below` inverts it for figures where low is bad
+ * (success rates, budget left): red below the first value.
+ */
+export function ownedThresholds(steps: readonly { value: number; color: string }[], opts: { below?: boolean } = {}): ThresholdsConfigBuilder {
+  if (opts.below === true) {
+    const [first, ...rest] = steps;
+    if (first === undefined) throw new Error("ownedThresholds: no steps");
+    return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: first.color }, ...rest.map((s, i) => ({ value: steps[i]!.value, color: s.color })), { value: steps[steps.length - 1]!.value, color: "green" }]);
+  }
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: "green" }, ...steps.map((s) => ({ value: s.value, color: s.color }))]);
+}
+
+/** Draws a time series' thresholds as dashed lines (where the alert fires). */
+export const DASHED_THRESHOLDS = () => new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed);
+
+/**
+ * A total over the dashboard's range: one instant query at the end of the range (an
+ * `[$__range]` window drawn every step would re-read the whole range per point and plot a
+ * rolling total), so no sparkline.
+ */
+export function rangeStat(): StatBuilder {
+  return defaultStat().graphMode(common.BigValueGraphMode.None);
+}
+
+/** One big number now, with a sparkline of it over the range. */
 export function defaultStat(): StatBuilder {
   return new StatBuilder()
     .datasource(DS.prometheus)

@@ -5,7 +5,9 @@ import { SAVED_QUERIES } from "../../queries/saved-queries.ts";
 import { beaconDashboard, buildDashboard } from "../common/dashboard.ts";
 import * as shortcuts from "./shortcuts.ts";
 
-export const EXPLORE_UID = "beacon-explore-shortcuts";
+import { EXPLORE_UID } from "../uids.ts";
+
+export { EXPLORE_UID };
 
 const ofLanguage = (language: QueryLanguage) => SAVED_QUERIES.filter((q) => q.language === language);
 

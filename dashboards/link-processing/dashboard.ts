@@ -4,7 +4,9 @@ import type { DashboardEntry } from "../../build/content-types.ts";
 import { beaconDashboard, buildDashboard } from "../common/dashboard.ts";
 import * as links from "./links.ts";
 
-export const LINK_PROCESSING_UID = "beacon-link-processing";
+import { LINK_PROCESSING_UID } from "../uids.ts";
+
+export { LINK_PROCESSING_UID };
 
 export function linkProcessing(): DashboardEntry {
   const builder = beaconDashboard({

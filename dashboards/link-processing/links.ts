@@ -4,14 +4,30 @@
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
 import { countOverTime, logStream } from "../../queries/logql.ts";
-import { increase, mean, quantile, RANGE_WINDOW, ratio, sel, sumBy, topk } from "../../queries/promql.ts";
-import { DS, lokiInstant, lokiLogs, promQuery } from "../common/queries.ts";
-import { defaultBarGauge, defaultBarsTimeseries, defaultStat, defaultTable, defaultTimeseries, thresholdLine } from "../common/styles.ts";
+import { THRESHOLDS } from "../../alerts/groups/link-processing.ts";
+import { BAR_WINDOW, increase, mean, orZero, quantile, RANGE_WINDOW, ratio, sel, sumBy, topk } from "../../queries/promql.ts";
+import { DS, lokiInstant, lokiLogs, promInstant, promQuery } from "../common/queries.ts";
+import {
+  DASHED_THRESHOLDS,
+  defaultBarGauge,
+  defaultBarsTimeseries,
+  defaultStat,
+  defaultTable,
+  defaultTimeseries,
+  ownedThresholds,
+  rangeStat,
+  thresholdLine,
+} from "../common/styles.ts";
+import { labelColumns } from "../common/transformations.ts";
 
 const processedRecords = logStream(SERVER_SERVICE, { type: LOG_EVENTS.linkProcessed });
 
+/** A count over the selected range: one instant query, 0 when nothing happened. */
 const countStat = (title: string, description: string, expr: string) =>
-  defaultStat().title(title).description(description).unit(units.Short).withTarget(promQuery(expr));
+  rangeStat().title(title).description(description).unit(units.Short).withTarget(promInstant(orZero(expr)));
+
+/** LinkProcessingFailureRateHigh fires above this failure share: success below it is red. */
+const SUCCESS_FLOOR = 1 - THRESHOLDS.failureRatio;
 
 export function totalLinksStat() {
   return countStat("Total links", "Links found in posted messages and queued over the selected range.", sumBy([], increase(METRICS.linksCreated, {}, RANGE_WINDOW)));
@@ -26,7 +42,11 @@ export function completedStat() {
 }
 
 export function pendingStat() {
-  return countStat("Pending processing", "Links waiting for or in processing now.", sumBy([], sel(METRICS.linksQueued)));
+  return defaultStat()
+    .title("Pending processing")
+    .description("Links waiting for or in processing now.")
+    .unit(units.Short)
+    .withTarget(promQuery(sumBy([], sel(METRICS.linksQueued))));
 }
 
 export function failedStat() {
@@ -38,27 +58,29 @@ export function failedStat() {
 }
 
 export function successRateStat() {
-  return defaultStat()
+  return rangeStat()
     .title("Success rate")
-    .description("Share of links processed over the selected range that completed.")
+    .description(`Share of links processed over the selected range that completed (red under ${SUCCESS_FLOOR * 100} %: where LinkProcessingFailureRateHigh fires).`)
     .unit(units.PercentUnit)
-    .withTarget(promQuery(ratio(METRICS.linksProcessed, { status: "completed" }, { window: RANGE_WINDOW })));
+    .thresholds(ownedThresholds([{ value: SUCCESS_FLOOR, color: "red" }], { below: true }))
+    .withTarget(promInstant(ratio(METRICS.linksProcessed, { status: "completed" }, { window: RANGE_WINDOW })));
 }
 
 export function avgProcessingStat() {
-  return defaultStat()
+  return rangeStat()
     .title("Avg processing time")
     .description("Mean time from queueing a link to its final status, over the selected range.")
     .unit(units.Seconds)
-    .withTarget(promQuery(mean(METRICS.linkProcessingDuration, { window: RANGE_WINDOW })));
+    .withTarget(promInstant(mean(METRICS.linkProcessingDuration, { window: RANGE_WINDOW })));
 }
 
 export function p95ProcessingStat() {
-  return defaultStat()
+  return rangeStat()
     .title("P95 processing time")
-    .description("95th percentile of the time from queueing a link to its final status, over the selected range.")
+    .description(`95th percentile of the time from queueing a link to its final status, over the selected range (red from LinkProcessingSlow's ${THRESHOLDS.processingP95Seconds} s).`)
     .unit(units.Seconds)
-    .withTarget(promQuery(quantile(0.95, METRICS.linkProcessingDuration, { window: RANGE_WINDOW })));
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.processingP95Seconds, color: "red" }]))
+    .withTarget(promInstant(quantile(0.95, METRICS.linkProcessingDuration, { window: RANGE_WINDOW })));
 }
 
 export function linksOverTimeTimeseries() {
@@ -66,8 +88,8 @@ export function linksOverTimeTimeseries() {
     .title("Links over time")
     .description("Links created per interval, and links finished per interval by final status.")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy([], increase(METRICS.linksCreated)), "created"))
-    .withTarget(promQuery(sumBy(["status"], increase(METRICS.linksProcessed)), "{{status}}"));
+    .withTarget(promQuery(sumBy([], increase(METRICS.linksCreated, {}, BAR_WINDOW)), "created"))
+    .withTarget(promQuery(sumBy(["status"], increase(METRICS.linksProcessed, {}, BAR_WINDOW)), "{{status}}"));
 }
 
 export function topDomainsBarGauge() {
@@ -81,19 +103,23 @@ export function topDomainsBarGauge() {
 
 export function successRateTimeseries() {
   return defaultTimeseries()
-    .title("Success rate")
-    .description("Share of processed links that completed, over time.")
+    .title("Success rate over time")
+    .description(`Share of processed links that completed, over time (dashed: ${SUCCESS_FLOOR * 100} %, under which LinkProcessingFailureRateHigh fires).`)
     .unit(units.PercentUnit)
     .min(0)
     .max(1)
+    .thresholds(ownedThresholds([{ value: SUCCESS_FLOOR, color: "red" }], { below: true }))
+    .thresholdsStyle(DASHED_THRESHOLDS())
     .withTarget(promQuery(ratio(METRICS.linksProcessed, { status: "completed" }), "success rate"));
 }
 
 export function processingTimeTimeseries() {
   return defaultTimeseries()
     .title("Processing time: avg and P95")
-    .description("Mean and 95th percentile of the time from queueing a link to its final status.")
+    .description(`Mean and 95th percentile of the time from queueing a link to its final status (dashed: LinkProcessingSlow's P95 threshold, ${THRESHOLDS.processingP95Seconds} s).`)
     .unit(units.Seconds)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.processingP95Seconds, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
     .withTarget(promQuery(mean(METRICS.linkProcessingDuration), "avg"))
     .withTarget(promQuery(quantile(0.95, METRICS.linkProcessingDuration), "P95"));
 }
@@ -103,14 +129,15 @@ export function failuresByReasonTimeseries() {
     .title("Failures by reason")
     .description("Failed links per interval by reason (timeout, http_error, not_html, network, invalid_url).")
     .unit(units.Short)
-    .withTarget(promQuery(sumBy(["reason"], increase(METRICS.linksProcessed, { status: "failed" })), "{{reason}}"));
+    .withTarget(promQuery(sumBy(["reason"], increase(METRICS.linksProcessed, { status: "failed" }, BAR_WINDOW)), "{{reason}}"));
 }
 
 export function recentErrorsTable() {
   return defaultTable()
     .datasource(DS.loki)
     .title("Recent errors")
-    .description("The newest failed links: time, domain, failure reason and the record (link id, duration) from Loki.")
+    .description("The newest failed links from Loki: time, domain, failure reason, link id and duration, each a column.")
     .unit(units.String)
+    .transformations(labelColumns(["link_domain", "link_failure_reason", "link_id", "duration_ms"]))
     .withTarget(lokiLogs(logStream(SERVER_SERVICE, { type: LOG_EVENTS.linkProcessed, filters: [{ field: "link_status", value: "failed" }] }), 50));
 }

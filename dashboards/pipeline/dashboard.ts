@@ -7,7 +7,9 @@ import { beaconDashboard, buildDashboard } from "../common/dashboard.ts";
 import { enumVariable } from "../common/variables.ts";
 import * as pipeline from "./pipeline.ts";
 
-export const PIPELINE_UID = "beacon-telemetry-pipeline";
+import { PIPELINE_UID } from "../uids.ts";
+
+export { PIPELINE_UID };
 
 export function telemetryPipeline(): DashboardEntry {
   const builder = beaconDashboard({
@@ -28,6 +30,7 @@ export function telemetryPipeline(): DashboardEntry {
     .withPanel(pipeline.exportedTimeseries().span(12).height(8))
     .withPanel(pipeline.droppedTimeseries().span(12).height(8))
     .withPanel(pipeline.retriesTimeseries().span(12).height(8))
+    .withPanel(pipeline.retriedShareTimeseries().span(24).height(8))
     .withRow(new RowBuilder("Payloads and dependencies"))
     .withPanel(pipeline.exportSizeTimeseries().span(12).height(8))
     .withPanel(pipeline.rejectedIpcTimeseries().span(12).height(8))

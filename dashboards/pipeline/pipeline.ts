@@ -2,9 +2,10 @@
 // itself. Telemetry degrades quietly, so these are how anyone notices it dropping data.
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { aggBy, increase, quantile, RANGE_WINDOW, rate, sel, sumBy } from "../../queries/promql.ts";
-import { promQuery } from "../common/queries.ts";
-import { defaultStat, defaultTimeseries, thresholdLine } from "../common/styles.ts";
+import { retriedShareExpr, THRESHOLDS } from "../../alerts/groups/telemetry-pipeline.ts";
+import { aggBy, increase, quantile, RANGE_WINDOW, rate, RATE_INTERVAL, sel, sumBy } from "../../queries/promql.ts";
+import { promInstant, promQuery } from "../common/queries.ts";
+import { DASHED_THRESHOLDS, defaultStat, defaultTimeseries, ownedThresholds, rangeStat, thresholdLine } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import { ThresholdsConfigBuilder, ThresholdsMode } from "@grafana/grafana-foundation-sdk/dashboard";
@@ -39,14 +40,17 @@ export function droppedTimeseries() {
 }
 
 export function droppedShareStat() {
-  const lost = sumBy([], increase(METRICS.telemetryDropped, { ...signal, reason: { op: "!=", value: "disabled" } }, RANGE_WINDOW));
+  // Nothing dropped yet: the dropped counter does not exist, which is 0 and not "No data".
+  const lost = `(${sumBy([], increase(METRICS.telemetryDropped, { ...signal, reason: { op: "!=", value: "disabled" } }, RANGE_WINDOW))} or vector(0))`;
   const exported = sumBy([], increase(METRICS.telemetryExported, signal, RANGE_WINDOW));
-  return defaultStat()
+  return rangeStat()
     .title("Dropped share")
-    .description("Share of telemetry items dropped rather than exported over the selected range (excluding reason 'disabled': opted-out users are not loss).")
+    .description(
+      `Share of telemetry items dropped rather than exported over the selected range (excluding reason 'disabled': opted-out users are not loss); red from TelemetryPipelineDroppingData's ${THRESHOLDS.droppedRatio * 100} %.`,
+    )
     .unit(units.PercentUnit)
-    .thresholds(thresholdLine(0.01))
-    .withTarget(promQuery(`${lost} / (${lost} + ${exported})`));
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.droppedRatio, color: "red" }]))
+    .withTarget(promInstant(`${lost} / (${lost} + ${exported})`));
 }
 
 export function retriesTimeseries() {
@@ -55,6 +59,21 @@ export function retriesTimeseries() {
     .description("Export attempts retried per second after a failure, 429 or 503, by signal.")
     .unit(units.OpsPerSecond)
     .withTarget(promQuery(sumBy(["signal"], rate(METRICS.telemetryRetries, signal)), "{{signal}}"));
+}
+
+/** TelemetryPipelineExportRetrying's condition, drawn with its threshold. */
+export function retriedShareTimeseries() {
+  return defaultTimeseries()
+    .title("Retried share of export attempts")
+    .description(
+      `Share of export attempts that were retries, by signal (1 when nothing gets through); dashed: TelemetryPipelineExportRetrying's threshold, ${THRESHOLDS.retriedShare * 100} %.`,
+    )
+    .unit(units.PercentUnit)
+    .min(0)
+    .max(1)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.retriedShare, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
+    .withTarget(promQuery(retriedShareExpr(RATE_INTERVAL, ["signal"], signal), "{{signal}}"));
 }
 
 export function exportSizeTimeseries() {
@@ -71,12 +90,12 @@ export function exportSizeTimeseries() {
 export function overBudgetStat() {
   const within = sumBy([], rate(METRICS.telemetryExportBytes, { ...signal, le: String(EXPORT_SIZE_TARGET_BYTES) }, RANGE_WINDOW, "bucket"));
   const all = sumBy([], rate(METRICS.telemetryExportBytes, signal, RANGE_WINDOW, "count"));
-  return defaultStat()
+  return rangeStat()
     .title("Exports over 10 KB")
     .description("Share of export requests over the selected range whose body exceeded the 10 KB per flush target.")
     .unit(units.PercentUnit)
     .thresholds(thresholdLine(0.05))
-    .withTarget(promQuery(`1 - ${within} / ${all}`));
+    .withTarget(promInstant(`1 - ${within} / ${all}`));
 }
 
 export function rejectedIpcTimeseries() {

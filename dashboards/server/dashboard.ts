@@ -7,7 +7,9 @@ import { enumVariable } from "../common/variables.ts";
 import * as http from "./http.ts";
 import * as websocket from "./websocket.ts";
 
-export const SERVER_UID = "beacon-server-red";
+import { SERVER_UID } from "../uids.ts";
+
+export { SERVER_UID };
 
 export function serverRed(): DashboardEntry {
   const builder = beaconDashboard({

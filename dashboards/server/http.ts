@@ -4,11 +4,24 @@ import { LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
 import { logStream } from "../../queries/logql.ts";
 import { quantile, rate, ratio, sumBy } from "../../queries/promql.ts";
 import { lokiLogs, promHeatmap, promQuery } from "../common/queries.ts";
-import { defaultHeatmap, defaultLogs, defaultStat, defaultTimeseries, thresholdLine } from "../common/styles.ts";
+import { errorBudget, PAGE_PAIRS } from "../../alerts/slo/rules.ts";
+import { SLOS } from "../../catalog/index.ts";
+import { DASHED_THRESHOLDS, defaultHeatmap, defaultLogs, defaultStat, defaultTimeseries, ownedThresholds } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
 
 const route = { route: matchVar("route") };
 const serverErrors = { status_code: { op: "=~" as const, value: "5.." } };
+
+/**
+ * The 5xx share is owned by the server-availability SLO: orange once it burns the error budget
+ * faster than the period allows (1×), red at the page's fastest burn (14.4×).
+ */
+const AVAILABILITY_BUDGET = errorBudget(SLOS.serverAvailability);
+const availabilityThresholds = () =>
+  ownedThresholds([
+    { value: AVAILABILITY_BUDGET, color: "orange" },
+    { value: Number(((PAGE_PAIRS[0]?.factor ?? 14.4) * AVAILABILITY_BUDGET).toPrecision(10)), color: "red" },
+  ]);
 
 export function requestRateStat() {
   return defaultStat()
@@ -21,9 +34,11 @@ export function requestRateStat() {
 export function errorRatioStat() {
   return defaultStat()
     .title("5xx ratio")
-    .description("Share of requests on the selected routes answered with a 5xx status.")
+    .description(
+      `Share of requests on the selected routes answered with a 5xx status: orange from the server-availability SLO's error budget (${AVAILABILITY_BUDGET * 100} %), red from its page burn rate (14.4× the budget).`,
+    )
     .unit(units.PercentUnit)
-    .thresholds(thresholdLine(0.01))
+    .thresholds(availabilityThresholds())
     .withTarget(promQuery(ratio(METRICS.httpRequests, serverErrors, { base: route })));
 }
 
@@ -54,9 +69,11 @@ export function requestsByStatusTimeseries() {
 export function errorRatioByRouteTimeseries() {
   return defaultTimeseries()
     .title("5xx ratio by route")
-    .description("Share of each route's requests answered with a 5xx status.")
+    .description("Share of each route's requests answered with a 5xx status; dashed: the server-availability SLO's budget and page burn rate.")
     .unit(units.PercentUnit)
     .min(0)
+    .thresholds(availabilityThresholds())
+    .thresholdsStyle(DASHED_THRESHOLDS())
     .withTarget(promQuery(ratio(METRICS.httpRequests, serverErrors, { by: ["route"], base: route }), "{{route}}"));
 }
 
