@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { alertFiles } from "../alerts/index.ts";
 import { DASHBOARDS } from "../dashboards/index.ts";
 import { savedQueryFiles } from "../queries/saved-queries.ts";
+import { gatewayFiles } from "../gateway/index.ts";
 import { FOLDERS, type FolderKey } from "./content-types.ts";
 import { COMPOSE_URLS, datasourceSpecs } from "./datasources.ts";
 import { stableJson } from "./json.ts";
@@ -85,6 +86,8 @@ export function generate(): Generated {
 
   for (const [path, content] of Object.entries(alertFiles())) add(path, content);
   for (const [path, content] of Object.entries(savedQueryFiles())) add(path, content);
+  // The gateway's collector config, from the catalog (issue 10; gateway/ owns it).
+  for (const [path, content] of Object.entries(gatewayFiles())) add(path, content);
 
   const paths = [...files.keys()];
   const under = (prefix: string) => paths.filter((p) => p.startsWith(prefix)).sort();

@@ -1,0 +1,197 @@
+// Issue 10's behaviours, against the real gateway: two collector replicas of the generated
+// config, nginx in front, a real Prometheus, and a test collector as Grafana Cloud's stand-in
+// (testkit/gateway.ts). Simulated installs send OTLP/JSON as the client does (testkit/installs.ts).
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLIENT_METRICS } from "../catalog/metrics/client.ts";
+import { LABELS, SERVER_SERVICE } from "../catalog/index.ts";
+import { startGatewayFleet, type GatewayFleet } from "../testkit/gateway.ts";
+import { installAddress, logsBody, metricsBody, post, resourceOf, sendWithRetry, tracesBody, type SendStats } from "../testkit/installs.ts";
+
+const CLIENT_KEY = "ck-1.4.2-" + randomBytes(8).toString("hex");
+const SERVER_KEY = "sk-" + randomBytes(8).toString("hex");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let fleet: GatewayFleet;
+
+beforeAll(async () => {
+  fleet = await startGatewayFleet({ replicas: 2, clientKeys: [`${CLIENT_KEY} release=1.4.2`], serverKeys: [SERVER_KEY], ratePerSecond: 5, burst: 10 });
+}, 180_000);
+afterAll(async () => {
+  await fleet?.stop();
+});
+
+const SENT = CLIENT_METRICS.messagesSent.name;
+const MSG_TYPE = LABELS.MESSAGE_TYPE.values[0] as string;
+/** Series of client metrics regardless of which replica aggregated them (instance). */
+const clientSeries = async () => (await fleet.query('count(count without (instance) ({job="kicktalk", __name__=~"kicktalk_.*"}))'))[0]?.value ?? 0;
+const total = async (expr: string) => (await fleet.query(`sum(${expr})`))[0]?.value ?? 0;
+const filtered = async () => total('otelcol_processor_filter_datapoints_filtered{filter="filter/clients"}');
+
+/** Runs `n` installs, at most `concurrency` at once, each sending its own request(s). */
+async function installs(n: number, concurrency: number, each: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, concurrency) }, async () => {
+      while (next < n) await each(next++);
+    }),
+  );
+}
+
+describe("1. no Cloud credential on clients: a revocable gateway key", () => {
+  it("answers 401 without a key or with a wrong one, counts them, and accepts the release's key", async () => {
+    const body = metricsBody(resourceOf(randomUUID()), []);
+    expect((await post(`${fleet.clientUrl}/v1/metrics`, body)).status).toBe(401);
+    expect((await post(`${fleet.clientUrl}/v1/metrics`, body, { key: "guessed" })).status).toBe(401);
+    // The server's key is not a client key.
+    expect((await post(`${fleet.clientUrl}/v1/metrics`, body, { key: SERVER_KEY })).status).toBe(401);
+    expect((await post(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY })).status).toBe(200);
+    const unauthorized = 'sum(http_server_request_duration_count{job="otel-collector", http_response_status_code="401"})';
+    await fleet.cloud.waitFor(() => fleet.query(unauthorized), (r) => (r[0]?.value ?? 0) >= 3, 20_000);
+  });
+
+  it("revokes and rotates a key by editing the key file, without a restart", async () => {
+    const next = "ck-1.4.3-" + randomBytes(8).toString("hex");
+    const body = metricsBody(resourceOf(randomUUID()), []);
+    await fleet.setClientKeys([`${CLIENT_KEY} release=1.4.2`, `${next} release=1.4.3`]);
+    await fleet.cloud.waitFor(() => post(`${fleet.clientUrl}/v1/metrics`, body, { key: next }).then((r) => r.status), (s) => s === 200, 10_000);
+    await fleet.setClientKeys([`${next} release=1.4.3`]); // 1.4.2 revoked
+    await fleet.cloud.waitFor(() => post(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY }).then((r) => r.status), (s) => s === 401, 10_000);
+    expect((await post(`${fleet.clientUrl}/v1/metrics`, body, { key: next })).status).toBe(200);
+    await fleet.setClientKeys([`${CLIENT_KEY} release=1.4.2`]);
+    await fleet.cloud.waitFor(() => post(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY }).then((r) => r.status), (s) => s === 200, 10_000);
+  });
+});
+
+describe("2. series independent of the number of installs", () => {
+  it("keeps the client series count flat at 1, 100 and 1,000 installs, with exact fleet totals", async () => {
+    const counts: number[] = [];
+    let expected = 0;
+    let offset = 0;
+    for (const n of [1, 100, 1000]) {
+      await installs(n, 50, async (i) => {
+        const install = offset + i;
+        const value = (install % 7) + 1;
+        expected += value;
+        const body = metricsBody(resourceOf(randomUUID()), [{ name: SENT, attributes: { message_type: MSG_TYPE, streamer_name: `streamer-${install % 3}`, success: "true" }, value }]);
+        expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY, localAddress: installAddress(install) })).toBe(200);
+      });
+      offset += n;
+      const want = expected;
+      await fleet.cloud.waitFor(() => total(`${SENT}_total{message_type="${MSG_TYPE}", success="true"}`), (v) => v === want, 30_000);
+      counts.push(await clientSeries());
+    }
+    console.log(`[gateway] client series at 1/100/1000 installs: ${counts.join("/")}; fleet total ${expected}`);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+    // No install id on any client series.
+    const withInstall = await fleet.query('count({job="kicktalk", kicktalk_install_id!=""}) or count({job="kicktalk", instance!~"gateway-.*"})');
+    expect(withInstall).toEqual([]);
+  }, 120_000);
+});
+
+describe("3. only what the catalog declares, only from whom it may come", () => {
+  it("drops undeclared metrics, the server's metrics from a client key, and values outside the catalog, and counts them", async () => {
+    const before = await filtered();
+    const seriesBefore = await clientSeries();
+    const install = randomUUID();
+    const body = metricsBody(resourceOf(install), [
+      { name: "kicktalk_evil", attributes: {}, value: 1 },
+      { name: SENT, attributes: { message_type: "evil", streamer_name: "x", success: "true" }, value: 1e6 },
+      { name: SENT, attributes: { message_type: MSG_TYPE, streamer_name: "x", success: "true", user_id: "u1", extra: "e" }, value: 1e6 },
+    ]);
+    expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY, localAddress: installAddress(5000) })).toBe(200);
+    // The server's job under a client key: both as the client's service and as the server's.
+    for (const service of ["kicktalk", SERVER_SERVICE]) {
+      const forged = metricsBody(resourceOf(install, {}, service), [{ name: "chat_server_http_requests", attributes: { route: "/api/chatrooms", method: "GET", status_code: "500" }, value: 1e6 }]);
+      expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, forged, { key: CLIENT_KEY, localAddress: installAddress(5001) })).toBe(200);
+    }
+    await fleet.cloud.waitFor(filtered, (v) => v >= before + 5, 20_000);
+    await sleep(3_000); // two export intervals: anything that got through would be in Prometheus by now
+    expect(await fleet.query('{__name__=~"kicktalk_evil.*|chat_server_.*"}')).toEqual([]);
+    expect(await fleet.query(`${SENT}_total{message_type="evil"}`)).toEqual([]);
+    expect(await fleet.query(`${SENT}_total >= 1e6`)).toEqual([]);
+    expect(await clientSeries()).toBe(seriesBefore);
+  });
+
+  it("leaves the series count flat under a cardinality flood from one install", async () => {
+    const seriesBefore = await clientSeries();
+    const install = randomUUID();
+    const points = Array.from({ length: 2000 }, (_, i) => ({
+      name: SENT,
+      attributes: { message_type: MSG_TYPE, streamer_name: randomUUID(), success: i % 2 === 0 ? "true" : "false" },
+      value: 1,
+    }));
+    for (let i = 0; i < points.length; i += 500) {
+      const body = metricsBody(resourceOf(install), points.slice(i, i + 500));
+      expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY, localAddress: installAddress(5002) })).toBe(200);
+    }
+    await sleep(3_000);
+    // At most the one success="false" series is new; 2,000 streamer names folded into "other".
+    expect(await clientSeries()).toBeLessThanOrEqual(seriesBefore + 1);
+    expect(await fleet.query(`count(${SENT}_total{streamer_name!="other"})`)).toEqual([]);
+  });
+
+  it("bounds resource attributes on logs and spans, keeps the install id there, and drops undeclared types and names", async () => {
+    await fleet.cloud.reset();
+    const install = randomUUID();
+    const pods = Array.from({ length: 50 }, (_, i) => `pod-${i}`);
+    for (const pod of pods) {
+      const body = logsBody(resourceOf(install, { "k8s.pod.name": pod, "host.name": pod }), [
+        { body: "ok", attributes: { log_type: "log", area: "ws" } },
+        { body: "undeclared", attributes: { log_type: "evil" } },
+      ]);
+      expect(await sendWithRetry(`${fleet.clientUrl}/v1/logs`, body, { key: CLIENT_KEY, localAddress: installAddress(5003) })).toBe(200);
+    }
+    const traceId = randomBytes(16).toString("hex");
+    const spans = tracesBody(resourceOf(install, { "k8s.pod.name": "p" }), [
+      { name: "window:create", traceId, spanId: randomBytes(8).toString("hex") },
+      { name: "evil", traceId, spanId: randomBytes(8).toString("hex") },
+    ]);
+    expect(await sendWithRetry(`${fleet.clientUrl}/v1/traces`, spans, { key: CLIENT_KEY, localAddress: installAddress(5003) })).toBe(200);
+    const logs = await fleet.cloud.waitFor(() => fleet.cloud.logs(), (l) => l.length >= pods.length, 20_000);
+    const gotSpans = await fleet.cloud.waitFor(() => fleet.cloud.spans(), (s) => s.length >= 1, 20_000);
+    await sleep(1_000);
+    expect(new Set((await fleet.cloud.logs()).map((l) => l.attributes["log_type"]))).toEqual(new Set(["log"]));
+    for (const l of logs) expect(l.resource).toEqual(resourceOf(install));
+    expect((await fleet.cloud.spans()).map((s) => s.name)).toEqual(["window:create"]);
+    expect(gotSpans[0]?.resource).toEqual(resourceOf(install));
+  });
+});
+
+describe("4. one install cannot starve the others", () => {
+  it("throttles a flooding install with 429 + Retry-After while the others' data arrives complete", async () => {
+    const metric = CLIENT_METRICS.connectionErrors.name;
+    const errType = LABELS.CONNECTION_ERROR_TYPE.values[0] as string;
+    const source = LABELS.CONNECTION_SOURCE.values[0] as string;
+    const flooder = randomUUID();
+    const flood = (async () => {
+      const statuses: number[] = [];
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 150; i++) {
+        const body = metricsBody(resourceOf(flooder), [{ name: CLIENT_METRICS.websocketReconnections.name, attributes: {}, value: 1 }]);
+        const r = await post(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY, localAddress: installAddress(6000) });
+        statuses.push(r.status);
+        if (r.status === 429) retryAfter = r.retryAfter;
+      }
+      return { statuses, retryAfter };
+    })();
+    const stats: SendStats = { attempts: 0, throttled: 0, retried: 0 };
+    let expected = 0;
+    await installs(20, 20, async (i) => {
+      for (let k = 0; k < 3; k++) {
+        expected += 2;
+        const body = metricsBody(resourceOf(`other-${i}`), [{ name: metric, attributes: { error_type: errType, source }, value: 2 }]);
+        expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY, localAddress: installAddress(6001 + i) }, stats)).toBe(200);
+      }
+    });
+    const { statuses, retryAfter } = await flood;
+    const throttled = statuses.filter((s) => s === 429).length;
+    console.log(`[gateway] flooding install: ${statuses.length - throttled} accepted, ${throttled} × 429 (Retry-After ${retryAfter}); 20 others: ${stats.throttled} × 429`);
+    expect(throttled).toBeGreaterThan(100);
+    expect(retryAfter).toBe("1");
+    expect(stats.throttled).toBe(0);
+    const want = expected;
+    await fleet.cloud.waitFor(() => total(`${metric}_total{error_type="${errType}"}`), (v) => v === want, 20_000);
+  });
+});
