@@ -9,6 +9,8 @@ export interface ManifestQuery {
   readonly ref: string;
   readonly language: QueryLanguage;
   readonly expr: string;
+  /** Prometheus queries that ask for exemplars: the e2e also wants a captured trace behind one. */
+  readonly exemplar?: true;
 }
 
 export interface ManifestPanel {

@@ -26,6 +26,7 @@ interface TargetLike {
   query?: string;
   datasource?: { type?: string; uid?: string };
   hide?: boolean;
+  exemplar?: boolean;
 }
 
 export function panelQueries(panel: Panel): ManifestQuery[] {
@@ -36,7 +37,7 @@ export function panelQueries(panel: Panel): ManifestQuery[] {
     const language = LANGUAGE_OF_TYPE[type];
     const expr = language === "traceql" ? raw.query : raw.expr;
     if (language === undefined || expr === undefined || expr === "") continue;
-    queries.push({ ref: raw.refId ?? "A", language, expr });
+    queries.push({ ref: raw.refId ?? "A", language, expr, ...(language === "promql" && raw.exemplar === true ? { exemplar: true as const } : {}) });
   }
   return queries;
 }

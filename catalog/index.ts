@@ -1,6 +1,6 @@
 export * from "./types.ts";
 export * as LABELS from "./labels.ts";
-export { CLIENT_SERVICE, SERVER_SERVICE, PROCESS_TYPES, SERVICE_OF, RESOURCE_LABELS } from "./services.ts";
+export { CLIENT_SERVICE, SERVER_SERVICE, PROCESS_TYPES, SERVICE_OF, RESOURCE_LABELS, VERSION_LABEL, ENVIRONMENT_LABEL } from "./services.ts";
 export { IPC_CHANNELS, type IpcChannel } from "./ipc-channels.ts";
 export { SPAN_FAMILIES, SERVER_ROUTES } from "./spans.ts";
 export { LOG_EVENTS, LOG_TYPE_ATTRIBUTE, LOG_STREAM_LABELS, LOG_RECORD_FIELDS } from "./logs.ts";
@@ -8,4 +8,6 @@ export { prometheusNames, unitWords, type PrometheusNames, type PrometheusType }
 export { catalogErrors, assertValidCatalog, CatalogError, sloErrors } from "./validate.ts";
 export { SLOS, ALL_SLOS } from "./slos.ts";
 export { createLabelCap } from "./cap-label.ts";
-export { METRICS, ALL_METRICS, ALL_SPAN_FAMILIES, ALL_LOG_EVENTS, metricByPrometheusName } from "./registry.ts";
+export { METRICS, ALL_METRICS, ALL_SPAN_FAMILIES, ALL_LOG_EVENTS, GATEWAY_METRICS, ALL_GATEWAY_METRICS, metricByPrometheusName } from "./registry.ts";
+export { SPAN_METRICS_BUCKETS_S } from "./metrics/gateway.ts";
+export { ALL_SPAN_NAMES } from "./spans.ts";

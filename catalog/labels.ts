@@ -1,5 +1,6 @@
 // Metric labels shared by several metrics, declared once. A label's value set is part of
 // the contract: emitters may only record listed values, and panels may filter on them.
+import { CLIENT_SERVICE, SERVER_SERVICE } from "./services.ts";
 import type { CappedLabel, EnumLabel, PatternLabel, UnboundedLabel } from "./types.ts";
 
 const enumLabel = (name: string, values: readonly string[], description: string): EnumLabel => ({
@@ -229,3 +230,23 @@ export const CHATROOM_ID: UnboundedLabel = {
   kind: "unbounded",
   description: "Chatroom id: open-ended across all users, so on spans and logs only.",
 };
+
+// Labels of the span metrics (catalog/metrics/gateway.ts), as Tempo's metrics generator names
+// them and as the native gateway renames the span_metrics connector's dimensions to match.
+export const SPAN_SERVICE = enumLabel(
+  "service",
+  [CLIENT_SERVICE, SERVER_SERVICE],
+  "service.name of the spans a span metric counts (Tempo's metrics generator calls the label `service`).",
+);
+
+export const SPAN_KIND = enumLabel(
+  "span_kind",
+  ["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"],
+  "OTLP span kind, spelled as the OTLP enum (Tempo and the span_metrics connector alike).",
+);
+
+export const SPAN_STATUS_CODE = enumLabel(
+  "status_code",
+  ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"],
+  "OTLP span status, spelled as the OTLP enum.",
+);

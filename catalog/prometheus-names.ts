@@ -74,8 +74,9 @@ export function prometheusType(instrument: MetricDecl["instrument"]): Prometheus
   }
 }
 
-export function prometheusNames(metric: Pick<MetricDecl, "name" | "instrument" | "unit">): PrometheusNames {
+export function prometheusNames(metric: Pick<MetricDecl, "name" | "instrument" | "unit"> & { readonly prometheusFamily?: string }): PrometheusNames {
   const type = prometheusType(metric.instrument);
+  if (metric.prometheusFamily !== undefined) return named(metric.prometheusFamily, type);
   const tokens = sanitize(metric.name).split("_").filter((t) => t !== "");
   const suffixes = unitWords(metric.unit);
   if (metric.instrument === "gauge" && metric.unit === "1") suffixes.push("ratio");
@@ -87,7 +88,10 @@ export function prometheusNames(metric: Pick<MetricDecl, "name" | "instrument" |
   if (type === "counter") {
     family = tokens.filter((t) => t !== "total").join("_") + "_total";
   }
-  const series =
-    type === "histogram" ? [`${family}_bucket`, `${family}_sum`, `${family}_count`] : [family];
+  return named(family, type);
+}
+
+function named(family: string, type: PrometheusType): PrometheusNames {
+  const series = type === "histogram" ? [`${family}_bucket`, `${family}_sum`, `${family}_count`] : [family];
   return { family, type, series };
 }

@@ -1,12 +1,13 @@
 // The whole catalog as one registry, validated once when first imported.
 import { LOG_EVENTS } from "./logs.ts";
 import { CLIENT_METRICS } from "./metrics/client.ts";
+import { GATEWAY_METRICS } from "./metrics/gateway.ts";
 import { PIPELINE_METRICS } from "./metrics/pipeline.ts";
 import { SERVER_METRICS } from "./metrics/server.ts";
 import { prometheusNames } from "./prometheus-names.ts";
 import { ALL_SLOS } from "./slos.ts";
 import { SPAN_FAMILIES } from "./spans.ts";
-import type { LogEventDecl, MetricDecl, SpanFamilyDecl } from "./types.ts";
+import type { DerivedMetricDecl, LogEventDecl, MetricDecl, SpanFamilyDecl } from "./types.ts";
 import { assertValidCatalog, CatalogError, sloErrors } from "./validate.ts";
 
 const GROUPS = { CLIENT_METRICS, PIPELINE_METRICS, SERVER_METRICS };
@@ -27,14 +28,19 @@ export const ALL_METRICS: readonly MetricDecl[] = Object.values(METRICS);
 export const ALL_SPAN_FAMILIES: readonly SpanFamilyDecl[] = Object.values(SPAN_FAMILIES);
 export const ALL_LOG_EVENTS: readonly LogEventDecl[] = Object.values(LOG_EVENTS);
 
-assertValidCatalog({ metrics: ALL_METRICS, spans: ALL_SPAN_FAMILIES, logs: ALL_LOG_EVENTS });
+/** Metrics derived from spans by the gateway or Tempo (not in METRICS: no SDK emits them). */
+export { GATEWAY_METRICS };
+export const ALL_GATEWAY_METRICS: readonly DerivedMetricDecl[] = Object.values(GATEWAY_METRICS);
+
+// Validated together, so a derived metric cannot take a series name an app metric has.
+assertValidCatalog({ metrics: [...ALL_METRICS, ...ALL_GATEWAY_METRICS], spans: ALL_SPAN_FAMILIES, logs: ALL_LOG_EVENTS });
 {
   const problems = sloErrors(ALL_SLOS, ALL_METRICS);
   if (problems.length > 0) throw new CatalogError(problems);
 }
 
 const BY_SERIES = new Map<string, MetricDecl>();
-for (const m of ALL_METRICS) for (const s of prometheusNames(m).series) BY_SERIES.set(s, m);
+for (const m of [...ALL_METRICS, ...ALL_GATEWAY_METRICS]) for (const s of prometheusNames(m).series) BY_SERIES.set(s, m);
 
 /** The declaration behind a Prometheus series name (`…_bucket` included), if any. */
 export function metricByPrometheusName(series: string): MetricDecl | undefined {

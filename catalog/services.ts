@@ -20,7 +20,15 @@ export const SERVICE_OF: Readonly<Record<Emitter, string>> = {
 
 /**
  * Labels every Prometheus series gets from the resource, not from the instrument:
- * `job` from service.name (and service.namespace) and `instance` from service.instance.id.
- * Queries may use them without the metric declaring them.
+ * `job` from service.name (and service.namespace) and `instance` from service.instance.id
+ * (the translation's own), `service_version` and `deployment_environment_name` from
+ * service.version and deployment.environment.name (promoted by the gateway onto every point:
+ * stack/config/collector.yaml transform/promote_resource; issue 12 defect 11). Each process has
+ * one value of each, so they add no series per process. Queries may use them without the metric
+ * declaring them.
  */
-export const RESOURCE_LABELS = ["job", "instance"] as const;
+export const RESOURCE_LABELS = ["job", "instance", "service_version", "deployment_environment_name"] as const;
+
+/** The release and environment labels (RESOURCE_LABELS), as dashboards filter by them. */
+export const VERSION_LABEL = "service_version";
+export const ENVIRONMENT_LABEL = "deployment_environment_name";

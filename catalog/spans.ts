@@ -199,3 +199,6 @@ export const SPAN_FAMILIES = {
     emittedBy: ["server"],
   }),
 } as const;
+
+/** Every span name any family declares, once (client and server HTTP spans share names). */
+export const ALL_SPAN_NAMES: readonly string[] = [...new Set(Object.values(SPAN_FAMILIES).flatMap((f) => f.names))];

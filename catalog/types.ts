@@ -67,6 +67,25 @@ export interface MetricDecl {
   /** Explicit bucket boundaries, in `unit`; histograms only. */
   readonly buckets?: readonly number[];
   readonly emittedBy: readonly Emitter[];
+  /**
+   * The Prometheus family name when a backend writes the metric under its own name instead of
+   * through the OTLP translation (Tempo's metrics generator: `traces_spanmetrics_latency`, a
+   * histogram in seconds without a unit suffix). Unset for everything the apps emit.
+   */
+  readonly prometheusFamily?: string;
+}
+
+/**
+ * A metric nobody's SDK emits: the gateway (natively, the collector's span_metrics connector) or,
+ * in compose and Grafana Cloud, Tempo's metrics generator derives it from the spans of
+ * `emittedBy`; or the remote-write translation (and Grafana Cloud's OTLP endpoint) writes it from
+ * their resources (target_info). Kept out of METRICS/ALL_METRICS, so it is in no client allow-list or per-process
+ * series budget, but declared so dashboards may query it.
+ */
+export interface DerivedMetricDecl extends MetricDecl {
+  /** What it is derived from: spans (span metrics), or the resource of every export (target_info). */
+  readonly derivedFrom: "spans" | "resource";
+  readonly prometheusFamily: string;
 }
 
 export type SpanKindName = "internal" | "server" | "client" | "producer" | "consumer";

@@ -17,6 +17,7 @@ import {
   tempoSearch,
   type StackEndpoints,
 } from "../stack/clients/backends.ts";
+import { captureReader } from "../stack/capture/capture-reader.ts";
 import { REPO_ROOT } from "../stack/runner/tools.ts";
 
 export interface LiveQuery {
@@ -25,11 +26,13 @@ export interface LiveQuery {
   readonly language: QueryLanguage;
   /** As written in the generated content (with template variables). */
   readonly expr: string;
+  /** PromQL asking for exemplars (latency panels): one must name a trace the gateway captured. */
+  readonly exemplar?: true;
 }
 
 /** How a query of each language is proven. */
 export const PROOF_OF: Readonly<Record<QueryLanguage, string>> = {
-  promql: "executed live on Prometheus",
+  promql: "executed live on Prometheus (latency panels: with an exemplar naming a captured trace)",
   logql: "evaluated on the logs the gateway captured (Loki's OTLP mapping modelled)",
   traceql: "evaluated on the spans the gateway captured (Tempo's attribute scopes modelled)",
 };
@@ -55,7 +58,7 @@ export function allLiveQueries(manifest: Manifest): LiveQuery[] {
   for (const d of manifest.dashboards) {
     for (const p of d.panels) {
       for (const q of p.queries) {
-        out.push({ where: `dashboard ${d.uid} › panel ${p.id} "${p.title}" › ${q.ref}`, language: q.language, expr: q.expr });
+        out.push({ where: `dashboard ${d.uid} › panel ${p.id} "${p.title}" › ${q.ref}`, language: q.language, expr: q.expr, ...(q.exemplar ? { exemplar: true as const } : {}) });
       }
     }
   }
@@ -69,7 +72,15 @@ async function runOne(stack: StackEndpoints, q: LiveQuery, startMs: number, endM
     switch (q.language) {
       case "promql": {
         const r = await promQueryRange(stack.prometheus, executed, startMs, endMs, 15);
-        return { ...q, executed, ok: promHasData(r), detail: `${r.length} series` };
+        if (!q.exemplar || !promHasData(r)) return { ...q, executed, ok: promHasData(r), detail: `${r.length} series` };
+        const traceIds = await exemplarTraceIds(stack.prometheus, executed, startMs, endMs);
+        const captured = await firstCaptured(stack, traceIds);
+        return {
+          ...q,
+          executed,
+          ok: captured !== undefined,
+          detail: `${r.length} series, ${traceIds.length} exemplar trace ids${captured ? `, trace ${captured} captured` : ", none of them a captured trace"}`,
+        };
       }
       case "logql": {
         const r = await lokiQueryRange(stack, executed, startMs, endMs, 100);
@@ -83,6 +94,37 @@ async function runOne(stack: StackEndpoints, q: LiveQuery, startMs: number, endM
   } catch (err) {
     return { ...q, executed, ok: false, detail: (err as Error).message };
   }
+}
+
+interface ExemplarResponse {
+  status: string;
+  data: { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string>; value: string; timestamp: number }[] }[];
+}
+
+/**
+ * Trace ids of the exemplars Prometheus holds for the selectors of `expr` in [startMs, endMs]
+ * (/api/v1/query_exemplars, what Grafana asks for a query with `exemplar: true`). The gateway's
+ * span metrics label them trace_id; Tempo's metrics generator, traceID.
+ */
+export async function exemplarTraceIds(prometheus: string, expr: string, startMs: number, endMs: number): Promise<string[]> {
+  const url = new URL("/api/v1/query_exemplars", prometheus);
+  url.searchParams.set("query", expr);
+  url.searchParams.set("start", String(Math.floor(startMs / 1000)));
+  url.searchParams.set("end", String(Math.ceil(endMs / 1000)));
+  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`Prometheus /api/v1/query_exemplars answered ${res.status}: ${text.trim().slice(0, 300)}`);
+  const body = JSON.parse(text) as ExemplarResponse;
+  const ids = body.data.flatMap((s) => s.exemplars.map((e) => e.labels["trace_id"] ?? e.labels["traceID"] ?? ""));
+  return [...new Set(ids.filter((id) => id !== ""))];
+}
+
+/** The first of `traceIds` whose spans the gateway captured (Tempo would find it: tempoHasTrace). */
+async function firstCaptured(stack: StackEndpoints, traceIds: readonly string[]): Promise<string | undefined> {
+  if (traceIds.length === 0) return undefined;
+  // One read of the capture for all ids; tempoHasTrace reads it per id.
+  const captured = new Set((await captureReader(stack.captureDir).spans()).map((s) => s.traceId));
+  return traceIds.find((id) => captured.has(id.toLowerCase()));
 }
 
 /** Runs every query over [startMs, endMs]; a few at a time so the backends are not flooded. */

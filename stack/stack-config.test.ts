@@ -20,13 +20,22 @@ import {
   renderTemplate,
 } from "./runner/stack-config.ts";
 import { ensureSystemTools, SYSTEM_TOOLS } from "./runner/system-packages.ts";
+import { GATEWAY_METRICS, prometheusNames, SPAN_METRICS_BUCKETS_S } from "../catalog/index.ts";
 import { ensureCollector } from "./runner/tools.ts";
 
 const run = promisify(execFile);
 
 interface CollectorConfig {
   exporters: Record<string, { endpoint?: string; path?: string; format?: string }>;
-  service: { pipelines: Record<string, { processors: string[]; exporters: string[] }> };
+  connectors?: Record<string, SpanMetricsConfig>;
+  processors: Record<string, { metric_statements?: { context: string; statements: string[] }[] }>;
+  service: { pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
+}
+interface SpanMetricsConfig {
+  namespace: string;
+  histogram: { unit: string; explicit: { buckets: string[] } };
+  exemplars: { enabled: boolean };
+  exclude_dimensions: string[];
 }
 
 /** The collector merges its config files in order; maps merge, later keys win (as confmap does). */
@@ -67,12 +76,54 @@ describe("stack config templates", () => {
     expect(c.exporters["prometheusremotewrite"]?.endpoint).toBe(`http://127.0.0.1:${DEFAULT_PORTS.prometheus}/api/v1/write`);
     expect(c.exporters["file/traces"]).toMatchObject({ path: join(captureDir(dataDir), "traces.jsonl"), format: "json" });
     expect(c.exporters["file/logs"]).toMatchObject({ path: join(captureDir(dataDir), "logs.jsonl"), format: "json" });
-    expect(c.service.pipelines["traces"]?.exporters).toEqual(["file/traces"]);
+    expect(c.service.pipelines["traces"]?.exporters).toEqual(["file/traces", "span_metrics"]);
     expect(c.service.pipelines["logs"]?.exporters).toEqual(["file/logs"]);
     expect(Object.keys(c.exporters).sort()).toEqual(["file/logs", "file/traces", "prometheusremotewrite"]);
     const prom = parse(native["prometheus.yml"]) as { scrape_configs: { job_name: string }[] };
     expect(prom.scrape_configs.map((j) => j.job_name)).toEqual(["otel-collector"]);
-    for (const p of ["metrics", "traces", "logs"]) expect(c.service.pipelines[p]?.processors, p).toEqual(["memory_limiter", "batch"]);
+    for (const p of ["traces", "logs"]) expect(c.service.pipelines[p]?.processors, p).toEqual(["memory_limiter", "batch"]);
+    expect(c.service.pipelines["metrics"]?.processors).toEqual(["memory_limiter", "transform/promote_resource", "batch"]);
+  });
+
+  it("natively, derive span metrics with exemplars under Tempo's names, labels and buckets (the catalog's)", () => {
+    const c = merged(native["collector.yaml"], native["collector-capture.yaml"]);
+    const sm = c.connectors?.["span_metrics"] as SpanMetricsConfig;
+    expect(sm.exemplars.enabled).toBe(true);
+    expect(sm.histogram.unit).toBe("s");
+    expect(sm.exclude_dimensions).toEqual(["collector.instance.id"]);
+    // Buckets as Go durations in ms; the catalog's are seconds.
+    expect(sm.histogram.explicit.buckets.map((b) => Number(b.replace(/ms$/, "")) / 1000)).toEqual([...SPAN_METRICS_BUCKETS_S]);
+    const pipeline = c.service.pipelines["metrics/spanmetrics"];
+    expect(pipeline).toEqual({ receivers: ["span_metrics"], processors: ["transform/spanmetrics", "transform/promote_resource", "batch"], exporters: ["prometheusremotewrite"] });
+    // The namespace plus the renamed histogram are the catalog's Prometheus families.
+    const rename = (c.processors["transform/spanmetrics"]?.metric_statements ?? []).flatMap((s) => s.statements).join("\n");
+    const latency = /set\(metric\.name, "([^"]+)"\) where metric\.name == "([^"]+)"/.exec(rename);
+    expect(latency?.[2]).toBe(`${sm.namespace}.duration`);
+    expect(latency?.[1]?.replace(/\./g, "_")).toBe(prometheusNames(GATEWAY_METRICS.spanLatency).family);
+    expect(`${sm.namespace}.calls`.replace(/\./g, "_") + "_total").toBe(prometheusNames(GATEWAY_METRICS.spanCalls).family);
+    expect(rename).toContain('set(datapoint.attributes["service"], datapoint.attributes["service.name"])');
+  });
+
+  it("promote service.version and deployment.environment.name onto every metric point, in both renderings", () => {
+    for (const c of [merged(native["collector.yaml"], native["collector-capture.yaml"]), merged(docker["collector.yaml"], docker["collector-backends.yaml"])]) {
+      const statements = (c.processors["transform/promote_resource"]?.metric_statements ?? []).flatMap((s) => s.statements);
+      expect(statements).toEqual([
+        'set(datapoint.attributes["service.version"], resource.attributes["service.version"]) where resource.attributes["service.version"] != nil',
+        'set(datapoint.attributes["deployment.environment.name"], resource.attributes["deployment.environment.name"]) where resource.attributes["deployment.environment.name"] != nil',
+      ]);
+      expect(c.service.pipelines["metrics"]?.processors).toContain("transform/promote_resource");
+    }
+  });
+
+  it("in compose, Tempo's metrics generator writes the span metrics with exemplars and the catalog's buckets", () => {
+    const tempo = parse(docker["tempo.yaml"]) as {
+      metrics_generator: { storage: { remote_write: { send_exemplars: boolean }[] }; processor: { span_metrics: { histogram_buckets: number[]; dimensions: string[] } } };
+      overrides: { defaults: { metrics_generator: { processors: string[] } } };
+    };
+    expect(tempo.metrics_generator.storage.remote_write[0]?.send_exemplars).toBe(true);
+    expect(tempo.metrics_generator.processor.span_metrics.histogram_buckets).toEqual([...SPAN_METRICS_BUCKETS_S]);
+    expect(tempo.metrics_generator.processor.span_metrics.dimensions).toEqual(["service.version", "deployment.environment.name"]);
+    expect(tempo.overrides.defaults.metrics_generator.processors).toContain("span-metrics");
   });
 
   it("in compose, route traces to Tempo and logs to Loki (the official images), which Prometheus scrapes", () => {

@@ -27,7 +27,8 @@ export function clientErrors(): DashboardEntry {
     description:
       "Errors of the KickTalk client by area (lexical, ws, store, updater, …) from the error tracker's counter and from the redacted error records in Loki, with the top error fingerprints, the newest errors and the client log stream.",
     tags: ["client", "kicktalk", "errors", "logs"],
-    datasources: ["prometheus", "loki"],
+    // Tempo: the Recent errors table links each record's trace.
+    datasources: ["prometheus", "loki", "tempo"],
     variables: [enumVariable("area", LABELS.ERROR_AREA, "Area"), enumVariable("log_type", CLIENT_LOG_TYPES, "Log type")],
     time: { from: "now-24h", to: "now" },
   })

@@ -1,9 +1,9 @@
 // Row: the client's calls to the chat API (seed 000 phase 10).
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { METRICS } from "../../catalog/index.ts";
+import { METRICS, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { THRESHOLDS } from "../../alerts/groups/client-api.ts";
 import { quantile, rate, ratio, sumBy } from "../../queries/promql.ts";
-import { promHeatmap, promQuery } from "../common/queries.ts";
+import { promHeatmap, promQuery, spanExemplarQuery } from "../common/queries.ts";
 import { DASHED_THRESHOLDS, defaultHeatmap, defaultTimeseries, ownedThresholds } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
 
@@ -28,7 +28,8 @@ export function apiLatencyP95Timeseries() {
     .unit(units.Seconds)
     .thresholds(ownedThresholds([{ value: THRESHOLDS.latencyP95Seconds, color: "red" }]))
     .thresholdsStyle(DASHED_THRESHOLDS())
-    .withTarget(promQuery(quantile(0.95, METRICS.apiRequestDuration, { by: ["endpoint"], matchers: endpoint }), "{{endpoint}}"));
+    .withTarget(promQuery(quantile(0.95, METRICS.apiRequestDuration, { by: ["endpoint"], matchers: endpoint }), "{{endpoint}}"))
+    .withTarget(spanExemplarQuery(SPAN_FAMILIES.apiClient, { names: "(GET|POST|PUT|PATCH|DELETE) ($endpoint)" }));
 }
 
 export function apiRequestsTimeseries() {

@@ -1,8 +1,8 @@
 // Row: 7TV emote cache and render performance (seed 000 phase 4).
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { METRICS } from "../../catalog/index.ts";
+import { METRICS, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { quantile, rate, sumBy } from "../../queries/promql.ts";
-import { promQuery } from "../common/queries.ts";
+import { promQuery, spanExemplarQuery } from "../common/queries.ts";
 import { defaultTimeseries } from "../common/styles.ts";
 
 export function cacheHitRatioTimeseries() {
@@ -22,5 +22,6 @@ export function renderDurationTimeseries() {
     .title("Emote render P95")
     .description("95th percentile of the time to render one emote into a message, by provider.")
     .unit(units.Seconds)
-    .withTarget(promQuery(quantile(0.95, METRICS.emoteRenderDuration, { by: ["source"] }), "{{source}}"));
+    .withTarget(promQuery(quantile(0.95, METRICS.emoteRenderDuration, { by: ["source"] }), "{{source}}"))
+    .withTarget(spanExemplarQuery(SPAN_FAMILIES.emote, { names: "emote:render" }));
 }

@@ -1,8 +1,8 @@
 // Row: renderer → main IPC (seed 000 phase 1) and editor input latency (phase 6).
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { METRICS } from "../../catalog/index.ts";
+import { METRICS, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { quantile, rate, sumBy, topkOverRange } from "../../queries/promql.ts";
-import { promQuery } from "../common/queries.ts";
+import { promQuery, spanExemplarQuery } from "../common/queries.ts";
 import { defaultTimeseries } from "../common/styles.ts";
 
 export function ipcRateTimeseries() {
@@ -28,7 +28,8 @@ export function ipcDurationTimeseries() {
       "95th percentile of the time main spends handling one IPC invocation, for the five channels slowest over the whole range (ranked once, at its end: a per-step topk would draw more than five lines).",
     )
     .unit(units.Seconds)
-    .withTarget(promQuery(topkOverRange(5, ["channel"], quantile(0.95, METRICS.ipcDuration, { by: ["channel"] })), "{{channel}}"));
+    .withTarget(promQuery(topkOverRange(5, ["channel"], quantile(0.95, METRICS.ipcDuration, { by: ["channel"] })), "{{channel}}"))
+    .withTarget(spanExemplarQuery(SPAN_FAMILIES.ipc));
 }
 
 export function inputLatencyTimeseries() {
@@ -36,5 +37,7 @@ export function inputLatencyTimeseries() {
     .title("Editor input latency P95")
     .description("95th percentile of editor UX timings: keydown to suggestion visible, emote/mention insertion, Enter to acknowledged send.")
     .unit(units.Seconds)
-    .withTarget(promQuery(quantile(0.95, METRICS.inputLatency, { by: ["interaction"] }), "{{interaction}}"));
+    .withTarget(promQuery(quantile(0.95, METRICS.inputLatency, { by: ["interaction"] }), "{{interaction}}"))
+    // The editor spans of the measured interactions (keydown is not one).
+    .withTarget(spanExemplarQuery(SPAN_FAMILIES.lexical, { names: "lexical:(suggestion|insert-emote|insert-mention|send)" }));
 }

@@ -1,9 +1,9 @@
 // Row: chat messages sent and received (seed 000 phases 2 and 6).
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { METRICS } from "../../catalog/index.ts";
+import { METRICS, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { SUCCESSFUL, THRESHOLDS } from "../../alerts/groups/client-messaging.ts";
 import { increase, orZero, perMinute, quantile, rate, ratio, RANGE_WINDOW, sumBy } from "../../queries/promql.ts";
-import { promInstant, promQuery } from "../common/queries.ts";
+import { promInstant, promQuery, spanExemplarQuery } from "../common/queries.ts";
 import { DASHED_THRESHOLDS, defaultTimeseries, ownedThresholds, rangeStat } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
 
@@ -37,7 +37,9 @@ export function sendDurationTimeseries() {
     .thresholdsStyle(DASHED_THRESHOLDS())
     .withTarget(promQuery(quantile(0.5, METRICS.messageSendDuration, { matchers: SUCCESSFUL }), "P50"))
     .withTarget(promQuery(quantile(0.9, METRICS.messageSendDuration, { matchers: SUCCESSFUL }), "P90"))
-    .withTarget(promQuery(quantile(0.95, METRICS.messageSendDuration, { matchers: SUCCESSFUL }), "P95"));
+    .withTarget(promQuery(quantile(0.95, METRICS.messageSendDuration, { matchers: SUCCESSFUL }), "P95"))
+    // lexical:send spans Enter to the acknowledgement, like the histogram (failed sends too).
+    .withTarget(spanExemplarQuery(SPAN_FAMILIES.lexical, { names: "lexical:send" }));
 }
 
 export function sendFailureRatioTimeseries() {

@@ -2,6 +2,7 @@
 // datasource variables it needs, a link menu to the other generated dashboards, and panel ids.
 import type { Builder } from "@grafana/grafana-foundation-sdk/cog";
 import {
+  AnnotationQueryBuilder,
   DashboardBuilder,
   DashboardCursorSync,
   DashboardLinkBuilder,
@@ -11,8 +12,11 @@ import {
   type RowPanel,
   type VariableModel,
 } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { DsKind } from "./queries.ts";
-import { datasourceVariable } from "./variables.ts";
+import { addExploreLinks } from "./explore-links.ts";
+import { DS_VARS, type DsKind } from "./queries.ts";
+import { datasourceVariable, releaseAnnotationExpr, releaseVariables, RELEASE_VARIABLES } from "./variables.ts";
+import { withReleaseMatchers } from "./release-filter.ts";
+import { DS } from "./queries.ts";
 
 export const GENERATED_TAG = "generated";
 /** Every Beacon dashboard carries it; the link menu lists dashboards by it. */
@@ -52,27 +56,52 @@ export function beaconDashboard(opts: DashboardOptions): DashboardBuilder {
         .keepTime(true),
     );
   for (const kind of opts.datasources) builder.withVariable(datasourceVariable(kind));
+  // Every dashboard: environment and version (the panels' selectors get their matchers in
+  // buildDashboard), and each new release as an annotation.
+  for (const v of releaseVariables()) builder.withVariable(v);
   for (const v of opts.variables ?? []) builder.withVariable(v);
+  builder.annotation(
+    new AnnotationQueryBuilder()
+      .name("Releases")
+      .datasource(DS.prometheus)
+      .enable(true)
+      .iconColor("purple")
+      .expr(releaseAnnotationExpr())
+      .step("1m")
+      .titleFormat("Release {{service_version}}")
+      .textFormat("{{job}} {{service_version}} in {{deployment_environment_name}}")
+      .tagKeys("job,service_version,deployment_environment_name"),
+  );
   return builder;
 }
 
 const isRow = (p: Panel | RowPanel): p is RowPanel => p.type === "row";
 
 /**
- * Builds the dashboard, numbers its panels 1…n in layout order (rows and the panels inside
+ * Builds the dashboard, adds Explore data links to time series and tables (explore-links.ts),
+ * numbers its panels 1…n in layout order (rows and the panels inside
  * collapsed rows included) and gives targets refIds A, B, …, so ids are stable and unique
  * without each panel function knowing its neighbours.
  */
 export function buildDashboard(builder: DashboardBuilder): Dashboard {
   const dashboard = builder.build();
+  const templating = dashboard.templating?.list ?? [];
+  const variables = templating.filter((v) => v.type !== "datasource").map((v) => v.name);
+  const hasReleaseVars = Object.values(RELEASE_VARIABLES).every((name) => templating.some((v) => v.name === name));
+  const datasources = templating.filter((v) => v.type === "datasource").map((v) => (Object.entries(DS_VARS).find(([, name]) => name === v.name)?.[0] ?? "") as DsKind);
   let id = 0;
   const number = (p: Panel) => {
     p.id = ++id;
     // cog.Dataquery is opaque; every datasource query has a refId.
     (p.targets ?? []).forEach((t, i) => {
-      const target = t as { refId?: string };
+      const target = t as { refId?: string; expr?: string; datasource?: { type?: string } };
       target.refId ??= refId(i);
+      // Environment and version filter every Prometheus panel (release variables).
+      const isProm = (target.datasource?.type ?? p.datasource?.type) === "prometheus";
+      if (isProm && typeof target.expr === "string" && hasReleaseVars) target.expr = withReleaseMatchers(target.expr);
     });
+    // Time series and tables open their queries (and a table's trace) in Explore.
+    addExploreLinks(p, variables, datasources);
   };
   for (const p of dashboard.panels ?? []) {
     if (isRow(p)) {

@@ -5,6 +5,9 @@ import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as tempo from "@grafana/grafana-foundation-sdk/tempo";
 import { DATASOURCES } from "../../build/content-types.ts";
+import { GATEWAY_METRICS, type SpanFamilyDecl } from "../../catalog/index.ts";
+import { quantile } from "../../queries/promql.ts";
+import { familyServices } from "../../queries/traceql.ts";
 
 /** Names of the datasource variables (`${datasource}` is Prometheus, as in the SDK examples). */
 export const DS_VARS = { prometheus: "datasource", loki: "loki", tempo: "tempo" } as const;
@@ -77,4 +80,23 @@ export function tempoQuery(traceql: string, limit = 20): tempo.DataqueryBuilder 
     .query(traceql)
     .limit(limit)
     .tableType(tempo.SearchTableType.Traces);
+}
+
+/**
+ * The 95th percentile of the spans that measure the same operation as a latency panel, from the
+ * span metrics (Tempo's metrics generator, or the native gateway's span_metrics connector), with
+ * exemplars: the panel draws a dot per sampled trace that opens it in Tempo. The apps' own
+ * histograms carry no exemplars (the JS SDK records none), so this is how a latency panel links
+ * to traces. `names` narrows the family to a regex of its span names (template variables allowed).
+ */
+export function spanExemplarQuery(family: SpanFamilyDecl, opts: { names?: string; legend?: string } = {}): prometheus.DataqueryBuilder {
+  const matchers = {
+    service: familyServices(family).join("|"),
+    span_kind: `SPAN_KIND_${family.kind.toUpperCase()}`,
+    span_name: opts.names ?? family.namePattern,
+  };
+  const expr = quantile(0.95, GATEWAY_METRICS.spanLatency, {
+    matchers: Object.fromEntries(Object.entries(matchers).map(([k, v]) => [k, { op: "=~" as const, value: v }])),
+  });
+  return promQuery(expr, opts.legend ?? "P95 of spans (exemplars)").exemplar(true);
 }

@@ -2,11 +2,11 @@
 // over time, top domains, processing performance, recent errors. Domains come from Loki's
 // link_processed records: a domain is unbounded, so it is never a metric label.
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
+import { LOG_EVENTS, METRICS, SERVER_SERVICE, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { countOverTime, logStream } from "../../queries/logql.ts";
 import { THRESHOLDS } from "../../alerts/groups/link-processing.ts";
 import { BAR_WINDOW, increase, mean, orZero, quantile, RANGE_WINDOW, ratio, sel, sumBy, topk } from "../../queries/promql.ts";
-import { DS, lokiInstant, lokiLogs, promInstant, promQuery } from "../common/queries.ts";
+import { DS, lokiInstant, lokiLogs, promInstant, promQuery, spanExemplarQuery } from "../common/queries.ts";
 import {
   DASHED_THRESHOLDS,
   defaultBarGauge,
@@ -121,7 +121,8 @@ export function processingTimeTimeseries() {
     .thresholds(ownedThresholds([{ value: THRESHOLDS.processingP95Seconds, color: "red" }]))
     .thresholdsStyle(DASHED_THRESHOLDS())
     .withTarget(promQuery(mean(METRICS.linkProcessingDuration), "avg"))
-    .withTarget(promQuery(quantile(0.95, METRICS.linkProcessingDuration), "P95"));
+    .withTarget(promQuery(quantile(0.95, METRICS.linkProcessingDuration), "P95"))
+    .withTarget(spanExemplarQuery(SPAN_FAMILIES.link, { names: "link:process" }));
 }
 
 export function failuresByReasonTimeseries() {

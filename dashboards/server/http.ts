@@ -1,9 +1,9 @@
 // Row: the chat server's HTTP API, RED style (rate, errors, duration) per route template.
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { LOG_EVENTS, METRICS, SERVER_SERVICE } from "../../catalog/index.ts";
+import { LOG_EVENTS, METRICS, SERVER_SERVICE, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { logStream } from "../../queries/logql.ts";
 import { quantile, rate, ratio, sumBy } from "../../queries/promql.ts";
-import { lokiLogs, promHeatmap, promQuery } from "../common/queries.ts";
+import { lokiLogs, promHeatmap, promQuery, spanExemplarQuery } from "../common/queries.ts";
 import { errorBudget, PAGE_PAIRS } from "../../alerts/slo/rules.ts";
 import { SLOS } from "../../catalog/index.ts";
 import { DASHED_THRESHOLDS, defaultHeatmap, defaultLogs, defaultStat, defaultTimeseries, ownedThresholds } from "../common/styles.ts";
@@ -11,6 +11,8 @@ import { matchVar } from "../common/variables.ts";
 
 const route = { route: matchVar("route") };
 const serverErrors = { status_code: { op: "=~" as const, value: "5.." } };
+/** Server spans of the selected routes: the span name is "<METHOD> <route template>". */
+const routeSpans = () => spanExemplarQuery(SPAN_FAMILIES.httpServer, { names: "(GET|POST|PUT|PATCH|DELETE) ($route)" });
 
 /**
  * The 5xx share is owned by the server-availability SLO: orange once it burns the error budget
@@ -84,7 +86,8 @@ export function latencyTimeseries() {
     .unit(units.Seconds)
     .withTarget(promQuery(quantile(0.5, METRICS.httpRequestDuration, { matchers: route }), "P50"))
     .withTarget(promQuery(quantile(0.95, METRICS.httpRequestDuration, { matchers: route }), "P95"))
-    .withTarget(promQuery(quantile(0.99, METRICS.httpRequestDuration, { matchers: route }), "P99"));
+    .withTarget(promQuery(quantile(0.99, METRICS.httpRequestDuration, { matchers: route }), "P99"))
+    .withTarget(routeSpans());
 }
 
 export function latencyByRouteTimeseries() {
@@ -92,7 +95,8 @@ export function latencyByRouteTimeseries() {
     .title("Latency P95 by route")
     .description("95th percentile of the time to serve a request, per route template.")
     .unit(units.Seconds)
-    .withTarget(promQuery(quantile(0.95, METRICS.httpRequestDuration, { by: ["route"], matchers: route }), "{{route}}"));
+    .withTarget(promQuery(quantile(0.95, METRICS.httpRequestDuration, { by: ["route"], matchers: route }), "{{route}}"))
+    .withTarget(routeSpans());
 }
 
 export function latencyHeatmap() {
