@@ -136,6 +136,8 @@ async function runClientChild(): Promise<void> {
   try {
     const page = await harness.mainPage();
     await page.getByTestId("username").fill("flood_viewer");
+    const { SESSION_PASSWORD } = await import("../client/harness/session.ts");
+    await page.getByTestId("password").fill(SESSION_PASSWORD);
     await page.getByTestId("sign-in").click();
     await page.locator(".room-join").first().waitFor({ timeout: 30_000 });
     const rooms = await page.evaluate(() => window.__kicktalk?.client?.available.map((c) => ({ id: c.id, slug: c.slug })) ?? []);
@@ -496,7 +498,14 @@ async function runBench(): Promise<void> {
   const server = await startChatServer(serverConfig, startTelemetry(serverConfig).telemetry);
   let collector: Awaited<ReturnType<typeof startTestCollector>> | undefined;
   const runs: { off: PhaseResult[]; on: PhaseResult[] } = { off: [], on: [] };
-  const senders = Array.from({ length: 25 }, (_, i) => server.state.signIn(`flooder_${i}`).user);
+  // The viewer the client child signs in as; the flooders only need to exist (no password).
+  const { ensureAccount } = await import("../client/harness/session.ts");
+  await ensureAccount(server.url, "flood_viewer");
+  const senders = Array.from({ length: 25 }, (_, i) => {
+    const user = server.state.createUser(`flooder_${i}`, null);
+    if (user === undefined) throw new Error(`flooder_${i} exists already`);
+    return user;
+  });
   let seq = 0;
 
   /** Publishes on schedule (open loop) until stopped; counts what it published and reached. */

@@ -108,12 +108,12 @@ describe("lint rules of issue 12", () => {
 
   it("computes each metric's worst-case series from the catalog and fails one over the budget", () => {
     const report = seriesBudget(ALL_METRICS);
-    expect(report.perMetric.find((m) => m.metric === "kicktalk_api_request_duration_seconds")?.series).toBe(9 * 6 * 8 * 14);
-    expect(report.perInstall).toBe(8741);
+    expect(report.perMetric.find((m) => m.metric === "kicktalk_api_request_duration_seconds")?.series).toBe(11 * 12 * 14); // endpoints × status codes × (12 buckets + sum + count)
+    expect(report.perInstall).toBe(4901); // was 8,741 while the duration histograms carried the method
     expect(report.problems).toEqual([]);
     const wide: MetricDecl = { ...METRICS.apiRequestDuration, name: "kicktalk_wide_duration", labels: [...METRICS.apiRequestDuration.labels, LABELS.STREAMER_NAME] };
     const over = seriesBudget([...ALL_METRICS, wide]);
-    expect(over.problems).toContain(`metric kicktalk_wide_duration_seconds: worst case ${6048 * 26} series, over the budget of ${SERIES_BUDGET_PER_METRIC} per metric`);
+    expect(over.problems).toContain(`metric kicktalk_wide_duration_seconds: worst case ${1848 * 26} series, over the budget of ${SERIES_BUDGET_PER_METRIC} per metric`);
     expect(over.problems.some((p) => p.startsWith("client: worst case"))).toBe(true);
   });
 

@@ -61,15 +61,18 @@ export const HTTP_STATUS_CODE: PatternLabel = {
   name: "status_code",
   kind: "pattern",
   pattern: /^[1-5][0-9][0-9]$|^0$/,
-  // The codes the chat API answers (200, 201, 204, 400, 401, 404, 429, 5xx) and 0. The pattern
-  // admits 501; emitters do not clamp to these yet, so this bound is the budget's assumption.
-  maxValues: 8,
+  // The codes the chat API answers (200, 201, 204, 400, 401, 404, 409, 413, 415, 429, 5xx) and 0.
+  // The pattern admits more; emitters do not clamp to these yet, so this bound is the budget's
+  // assumption.
+  maxValues: 12,
   description: "HTTP response status code; 0 when no response arrived (network error, timeout).",
 };
 
 /** Route templates of the chat server's API, never raw paths (ids would make them unbounded). */
 export const API_ENDPOINTS = [
+  "/api/auth/register",
   "/api/auth/sign-in",
+  "/api/auth/sign-out",
   "/api/chatrooms",
   "/api/chatrooms/:id",
   "/api/chatrooms/:id/emotes",
@@ -192,8 +195,8 @@ export const WS_EVENT = enumLabel(
 
 export const WS_CLOSE_REASON = enumLabel(
   "reason",
-  ["client_close", "server_close", "ping_timeout", "error", "shutdown", "slow_consumer"],
-  "Why a server-side WebSocket closed ('slow_consumer': it stopped reading and its send buffer overflowed).",
+  ["client_close", "server_close", "ping_timeout", "error", "shutdown", "slow_consumer", "rate_limited"],
+  "Why a server-side WebSocket closed ('slow_consumer': it stopped reading and its send buffer overflowed; 'rate_limited': it sent frames faster than allowed).",
 );
 
 export const MESSAGE_OUTCOME = enumLabel(

@@ -25,10 +25,12 @@ export const options: Options = {
 const send = (r: PlanRequest) => http.request(r.method, cfg.baseUrl + r.path, r.body, { headers: r.headers, tags: { route: r.route, name: r.route } });
 
 export function setup(): { token: string } {
-  const [health, signIn] = overheadSetupRequests(cfg);
-  if (!health || !signIn) fail("overhead plan has no setup requests");
+  const [health, register, signIn] = overheadSetupRequests(cfg);
+  if (!health || !register || !signIn) fail("overhead plan has no setup requests");
   const h = send(health);
   if (h.status !== health.status) fail(`${cfg.baseUrl}${health.path} answered ${h.status}: is the chat server up?`);
+  const reg = send(register);
+  if (reg.status !== register.status) fail(`registration answered ${reg.status}`);
   const res = send(signIn);
   if (res.status !== signIn.status) fail(`sign-in answered ${res.status}`);
   return { token: (res.json() as { token: string }).token };

@@ -70,10 +70,12 @@ function send(r: PlanRequest) {
 }
 
 export function setup(): { token: string } {
-  const [health, signIn] = setupRequests(cfg);
-  if (!health || !signIn) fail("validation plan has no setup requests");
+  const [health, register, signIn] = setupRequests(cfg);
+  if (!health || !register || !signIn) fail("validation plan has no setup requests");
   const h = send(health);
   if (h.status !== health.status) fail(`${cfg.baseUrl}${health.path} answered ${h.status}: is the chat server up?`);
+  const reg = send(register);
+  if (reg.status !== register.status) fail(`registration answered ${reg.status}: ${String(reg.body).slice(0, 200)}`);
   const res = send(signIn);
   if (res.status !== signIn.status) fail(`sign-in answered ${res.status}: ${String(res.body).slice(0, 200)}`);
   return { token: (res.json() as { token: string }).token };

@@ -8,9 +8,47 @@ export const MAX_MESSAGE_LENGTH = 500;
 /** Largest request body the server reads, in bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * Account routes the catalog's SERVER_ROUTES does not declare yet (issue 14): the server routes
+ * them and labels their metrics with these templates, the client calls them. They move into
+ * the catalog (API_ENDPOINTS, SERVER_ROUTES) when its owners add them.
+ */
+export const ACCOUNT_ROUTES = [
+  ["POST", "/api/auth/register"],
+  ["POST", "/api/auth/sign-out"],
+] as const;
+
+/** Shortest password accepted at registration, in characters (NIST SP 800-63B asks for at least 8). */
+export const MIN_PASSWORD_LENGTH = 10;
+/** Longest password, in characters: bounds the work one request can ask of the key derivation. */
+export const MAX_PASSWORD_LENGTH = 256;
+
+const Username = z.string().min(1).max(32).regex(/^[A-Za-z0-9_]+$/, "letters, digits and _ only");
+
+/** Sign-in checks the password only against the stored hash: no policy here, so nothing hints at one. */
 export const SignInRequest = z.object({
-  username: z.string().min(1).max(32).regex(/^[A-Za-z0-9_]+$/, "letters, digits and _ only"),
+  username: Username,
+  password: z.string().min(1, "password is empty").max(MAX_PASSWORD_LENGTH, `password is longer than ${MAX_PASSWORD_LENGTH} characters`),
 });
+
+/** Why `password` may not be chosen by `username`, or undefined when it may. */
+export function passwordProblem(username: string, password: string): string | undefined {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) return `password must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (length > MAX_PASSWORD_LENGTH) return `password must be at most ${MAX_PASSWORD_LENGTH} characters`;
+  if (password.toLowerCase() === username.toLowerCase()) return "password must not be the username";
+  return undefined;
+}
+
+/** Registration: usernames are unique case-insensitively; the password must pass passwordProblem. */
+export const RegisterRequest = z
+  .object({ username: Username, password: z.string() })
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v.username, v.password);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
+
+/** What register (201) and sign-in (200) answer: a bearer token for a new session, and the user. */
 export const SignInResponse = z.object({ token: z.string(), user: z.object({ id: z.string(), username: z.string() }) });
 
 export const Chatroom = z.object({
@@ -86,6 +124,11 @@ export const ChatroomResponse = z.object({
 
 export const HealthResponse = z.object({ status: z.literal("ok"), uptimeSeconds: z.number() });
 
+/**
+ * A user's public profile. Readable by signed-in users only, and only for themselves and users
+ * who have posted in a chatroom the reader may read (everyone else is a 404, like an id that
+ * does not exist), so ids cannot be walked to list every account.
+ */
 export const UserResponse = z.object({ id: z.string(), username: z.string(), createdAt: z.string() });
 
 export const LinkStatus = z.object({
@@ -104,6 +147,7 @@ export const LinkStatus = z.object({
 export const ErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export type SignInRequest = z.infer<typeof SignInRequest>;
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export type SignInResponse = z.infer<typeof SignInResponse>;
 export type Chatroom = z.infer<typeof Chatroom>;
 export type Emote = z.infer<typeof Emote>;

@@ -8,10 +8,12 @@ import type { AddressInfo } from "node:net";
 import type { Context } from "@opentelemetry/api";
 import type { Emote } from "../protocol/index.ts";
 import { EVENTS, WS_PATH } from "../protocol/index.ts";
+import { PasswordHasher } from "./auth/passwords.ts";
 import type { ServerConfig } from "./config.ts";
 import { limitConnections } from "./http/connection-limits.ts";
 import type { ConnectionLimits } from "./http/connection-limits.ts";
 import { createRequestListener } from "./http/listener.ts";
+import { RateLimits } from "./limits/rate-limits.ts";
 import { LinkProcessor } from "./links/processor.ts";
 import { LinkStore } from "./links/link-store.ts";
 import { ChatState } from "./state.ts";
@@ -30,6 +32,8 @@ export interface ChatServer {
   readonly hub: ChatHub;
   readonly links: LinkProcessor;
   readonly connectionLimits: ConnectionLimits;
+  /** Rate limits and what they refused and evicted (no catalog metric for them yet). */
+  readonly rateLimits: RateLimits;
   /** Test and admin hook: asks every WebSocket client to reconnect (close code 4200). */
   dropConnections(): number;
   /** Replaces a chatroom's emote set and pushes the update to its subscribers. */
@@ -38,15 +42,23 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-export type ChatServerOptions = Pick<ServerConfig, "host" | "port" | "http" | "ws" | "links" | "store" | "faultInjection">;
+export type ChatServerOptions = Pick<ServerConfig, "host" | "port" | "http" | "ws" | "links" | "store" | "faultInjection" | "auth" | "rateLimits">;
+
+/** Expired sessions are deleted at least this often (ms); each is also refused when next seen. */
+const SESSION_SWEEP_MS = 10 * 60_000;
 
 export async function startChatServer(options: ChatServerOptions, telemetry: ServerTelemetry): Promise<ChatServer> {
   const db = openDatabase(options.store);
-  const state = new ChatState(db);
+  const { auth } = options;
+  const state = new ChatState(db, auth);
+  const passwords = new PasswordHasher({ params: auth.kdf, concurrency: auth.kdfConcurrency, maxQueued: auth.kdfMaxQueued });
+  const rateLimits = new RateLimits(options.rateLimits);
+  const sweep = setInterval(() => state.sweepSessions(), Math.min(SESSION_SWEEP_MS, auth.sessionIdleMs));
+  sweep.unref();
   const linkStore = new LinkStore(db);
   // Fetches that were running when a previous process stopped will never finish.
   linkStore.failUnfinished();
-  const hub = new ChatHub({ state, telemetry, ...options.ws });
+  const hub = new ChatHub({ state, telemetry, limits: rateLimits, ...options.ws });
   const links = new LinkProcessor({ telemetry, store: linkStore, ...options.links });
   const { http } = options;
   const httpServer = createServer(
@@ -58,12 +70,13 @@ export async function startChatServer(options: ChatServerOptions, telemetry: Ser
       // slowloris connection is cut within a fraction of its deadline past it.
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(http.headersTimeoutMs / 4))),
     },
-    createRequestListener({ state, hub, links, startedAt: Date.now(), faultInjection: options.faultInjection }, telemetry),
+    createRequestListener({ state, hub, links, passwords, limits: rateLimits, startedAt: Date.now(), faultInjection: options.faultInjection }, telemetry),
   );
   const connectionLimits = limitConnections(httpServer, { maxConnections: http.maxConnections, maxPerIp: http.maxConnectionsPerIp });
   hub.attach(httpServer);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
+      clearInterval(sweep);
       db.close();
       reject(err);
     };
@@ -85,6 +98,7 @@ export async function startChatServer(options: ChatServerOptions, telemetry: Ser
     hub,
     links,
     connectionLimits,
+    rateLimits,
     dropConnections: () => hub.dropConnections(),
     updateEmotes(chatroomId, emotes, ctx) {
       state.setEmotes(chatroomId, emotes);
@@ -92,6 +106,7 @@ export async function startChatServer(options: ChatServerOptions, telemetry: Ser
     },
     close() {
       closing ??= (async () => {
+        clearInterval(sweep);
         links.stop();
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await hub.close();

@@ -11,7 +11,7 @@ import type { TestCollector } from "../testkit/collector.ts";
 import { startFixtureSite } from "./testing/fixture-site.ts";
 import type { FixtureSite } from "./testing/fixture-site.ts";
 import { startChatServerProcess as startServerProcess } from "../testkit/chat-server-process.ts";
-import { api } from "./testing/test-server.ts";
+import { TEST_PASSWORD, api, signUp } from "./testing/test-server.ts";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const CLIENT_SPAN_ID = "00f067aa0ba902b7";
@@ -41,7 +41,7 @@ describe("chat server → collector", () => {
     });
     let linkId: string;
     try {
-      const token = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "erin" } })).json).token;
+      const token = (await signUp(server.url, "erin")).token;
       const posted = await api(server.url, "POST", "/api/chatrooms/1002/messages", {
         token,
         body: { content: `look ${site.url}/article` },
@@ -112,7 +112,7 @@ describe("chat server → collector", () => {
     expect(duration).toMatchObject({ type: "histogram", unit: "s", temporality: "cumulative", buckets: { bounds: [...METRICS.httpRequestDuration.buckets] } });
   });
 
-  it("at ratio 0 exports sign-in traces (forced) but not ordinary ones, while every request is still logged", async () => {
+  it("at ratio 0 exports registration and sign-in traces (forced) but not ordinary ones, while every request is still logged", async () => {
     await collector.reset();
     const server = await startServerProcess({
       NODE_ENV: "production",
@@ -120,24 +120,26 @@ describe("chat server → collector", () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint,
     });
     try {
-      expect((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "frank" } })).status).toBe(200);
+      await signUp(server.url, "frank");
+      expect((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "frank", password: TEST_PASSWORD } })).status).toBe(200);
       expect((await api(server.url, "GET", "/api/chatrooms")).status).toBe(200);
     } finally {
       expect(await server.stop()).toBe(0);
     }
     const logs = await collector.waitFor(
       () => collector.logs(),
-      (l) => l.filter((x) => x.attributes[LOG_TYPE_ATTRIBUTE] === "access").length === 2,
+      (l) => l.filter((x) => x.attributes[LOG_TYPE_ATTRIBUTE] === "access").length === 3,
     );
     expect(logs.filter((l) => l.attributes[LOG_TYPE_ATTRIBUTE] === "access").map((l) => l.attributes.http_route).sort()).toEqual([
+      "/api/auth/register",
       "/api/auth/sign-in",
       "/api/chatrooms",
     ]);
     const spans = await collector.waitFor(
       () => collector.spans(),
-      (s) => s.length > 0,
+      (s) => s.length >= 2,
     );
-    expect(spans.map((s) => s.name)).toEqual(["POST /api/auth/sign-in"]);
+    expect(spans.map((s) => s.name).sort()).toEqual(["POST /api/auth/register", "POST /api/auth/sign-in"]);
   });
 
   it("sends nothing when telemetry is off", async () => {

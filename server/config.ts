@@ -2,6 +2,9 @@
 // invalid value fails start-up with an error naming the variable; nothing else in server/
 // reads process.env.
 import { z } from "zod";
+import type { KdfParams } from "./auth/passwords.ts";
+import { DEFAULT_KDF } from "./auth/passwords.ts";
+import type { RateLimitConfig } from "./limits/rate-limits.ts";
 
 const bool = (fallback: boolean) =>
   z
@@ -29,6 +32,25 @@ const portList = (fallback: string) =>
 const CLIENT_ORIGINS = ["null", "file://"];
 /** Pages a developer serves from loopback (any port), allowed outside production only. */
 const DEV_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
+
+/** "20/60s": `capacity` requests at once and per that many seconds sustained (a token bucket). */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const m = /^(\d{1,7})\/(\d{1,6}(?:\.\d{1,3})?)s$/.exec(v.trim());
+      const capacity = Number(m?.[1]);
+      const windowS = Number(m?.[2]);
+      if (!m || capacity < 1 || windowS <= 0) {
+        ctx.addIssue({ code: "custom", message: 'must be "<requests>/<seconds>s", e.g. "20/60s" (at least 1 request, a window over 0 s)' });
+        return { capacity: 1, windowS: 1 };
+      }
+      return { capacity, windowS };
+    });
+
+const DAY_MS = 86_400_000;
 
 const ENV = z.object({
   NODE_ENV: z.enum(["production", "development", "test"]).optional().default("development"),
@@ -117,6 +139,40 @@ const ENV = z.object({
    * no ambient credential (the token travels in the subscribe frame, never in a cookie).
    */
   CHAT_SERVER_ALLOWED_ORIGINS: z.string().optional(),
+  /**
+   * log2 of scrypt's cost N for new password hashes (server/auth/passwords.ts); r=8, p=3.
+   * 15 (32 MiB, ~0.1–0.2 s per hash) is OWASP's; production refuses less. Tests use less.
+   */
+  CHAT_SERVER_SCRYPT_LOG_N: int(15, 10, 20),
+  /** Password hashes computed at once (libuv's thread pool, shared with DNS and files, has 4). */
+  CHAT_SERVER_KDF_CONCURRENCY: int(2, 1, 16),
+  /** Password hashes waiting for a slot; past it sign-in and registration answer 503. */
+  CHAT_SERVER_KDF_MAX_QUEUED: int(64, 0, 10_000),
+  /** A session unused this long (ms) has expired; default 7 days. */
+  CHAT_SERVER_SESSION_IDLE_MS: int(7 * DAY_MS, 1_000, 365 * DAY_MS),
+  /** A session this old (ms) has expired however much it is used; default 30 days. */
+  CHAT_SERVER_SESSION_MAX_AGE_MS: int(30 * DAY_MS, 1_000, 365 * DAY_MS),
+  /** Sessions one user may hold (devices); a new sign-in past it revokes the oldest. */
+  CHAT_SERVER_MAX_SESSIONS_PER_USER: int(10, 1, 1_000),
+  /** Sign-in and registration attempts per client address. */
+  CHAT_SERVER_RATE_AUTH_PER_ADDRESS: rate("20/60s"),
+  /** Failed sign-ins per account name (a good one is not counted): guessing one password is slow. */
+  CHAT_SERVER_RATE_AUTH_PER_ACCOUNT: rate("10/300s"),
+  /**
+   * Messages per account: 20 at once, 2 per second sustained, well beyond anyone typing. The
+   * load tests post up to 400/s from one account and set their own (loadtest/runner, e2e).
+   */
+  CHAT_SERVER_RATE_POSTS_PER_ACCOUNT: rate("20/10s"),
+  /** Requests with a missing or unknown bearer token per client address. */
+  CHAT_SERVER_RATE_BAD_TOKENS_PER_ADDRESS: rate("30/60s"),
+  /** WebSocket upgrades per client address (the client opens one per chatroom, and reconnects). */
+  CHAT_SERVER_RATE_WS_CONNECTS_PER_ADDRESS: rate("60/60s"),
+  /** WebSocket frames per client address, all its sockets together. */
+  CHAT_SERVER_RATE_WS_FRAMES_PER_ADDRESS: rate("600/60s"),
+  /** WebSocket frames per socket: a client sends a subscribe per room and a ping now and then. */
+  CHAT_SERVER_RATE_WS_FRAMES_PER_SOCKET: rate("20/1s"),
+  /** Buckets kept per rate-limit scope (least recently used evicted past it); ~150 B each. */
+  CHAT_SERVER_RATE_MAX_KEYS: int(10_000, 16, 1_000_000),
 });
 
 export interface ServerConfig {
@@ -147,6 +203,15 @@ export interface ServerConfig {
     readonly allowedOrigins: readonly string[];
   };
   readonly faultInjection: boolean;
+  readonly auth: {
+    readonly kdf: KdfParams;
+    readonly kdfConcurrency: number;
+    readonly kdfMaxQueued: number;
+    readonly sessionIdleMs: number;
+    readonly sessionMaxAgeMs: number;
+    readonly maxSessionsPerUser: number;
+  };
+  readonly rateLimits: RateLimitConfig;
   readonly store: { readonly path: string; readonly synchronous: "NORMAL" | "FULL" };
   readonly links: {
     readonly fetchTimeoutMs: number;
@@ -187,6 +252,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       `CHAT_SERVER_HEADERS_TIMEOUT_MS=${e.CHAT_SERVER_HEADERS_TIMEOUT_MS} must not exceed CHAT_SERVER_REQUEST_TIMEOUT_MS=${e.CHAT_SERVER_REQUEST_TIMEOUT_MS}: the headers are part of the request`,
     );
   }
+  if (e.NODE_ENV === "production" && e.CHAT_SERVER_SCRYPT_LOG_N < DEFAULT_KDF.logN) {
+    refused.push(`CHAT_SERVER_SCRYPT_LOG_N=${e.CHAT_SERVER_SCRYPT_LOG_N} is refused with NODE_ENV=production: below ${DEFAULT_KDF.logN}, a stolen hash is cheap to crack`);
+  }
+  if (e.CHAT_SERVER_SESSION_IDLE_MS > e.CHAT_SERVER_SESSION_MAX_AGE_MS) {
+    refused.push(
+      `CHAT_SERVER_SESSION_IDLE_MS=${e.CHAT_SERVER_SESSION_IDLE_MS} must not exceed CHAT_SERVER_SESSION_MAX_AGE_MS=${e.CHAT_SERVER_SESSION_MAX_AGE_MS}: no session lives longer than its maximum age`,
+    );
+  }
   if (refused.length > 0) throw new ConfigError(`invalid chat server environment:\n  - ${refused.join("\n  - ")}`);
   const origins =
     e.CHAT_SERVER_ALLOWED_ORIGINS?.split(",")
@@ -220,6 +293,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       allowedOrigins: origins,
     },
     faultInjection: e.CHAT_SERVER_FAULT_INJECTION,
+    auth: {
+      kdf: { ...DEFAULT_KDF, logN: e.CHAT_SERVER_SCRYPT_LOG_N },
+      kdfConcurrency: e.CHAT_SERVER_KDF_CONCURRENCY,
+      kdfMaxQueued: e.CHAT_SERVER_KDF_MAX_QUEUED,
+      sessionIdleMs: e.CHAT_SERVER_SESSION_IDLE_MS,
+      sessionMaxAgeMs: e.CHAT_SERVER_SESSION_MAX_AGE_MS,
+      maxSessionsPerUser: e.CHAT_SERVER_MAX_SESSIONS_PER_USER,
+    },
+    rateLimits: {
+      authPerAddress: e.CHAT_SERVER_RATE_AUTH_PER_ADDRESS,
+      authPerAccount: e.CHAT_SERVER_RATE_AUTH_PER_ACCOUNT,
+      postsPerAccount: e.CHAT_SERVER_RATE_POSTS_PER_ACCOUNT,
+      badTokensPerAddress: e.CHAT_SERVER_RATE_BAD_TOKENS_PER_ADDRESS,
+      wsConnectsPerAddress: e.CHAT_SERVER_RATE_WS_CONNECTS_PER_ADDRESS,
+      wsFramesPerAddress: e.CHAT_SERVER_RATE_WS_FRAMES_PER_ADDRESS,
+      wsFramesPerSocket: e.CHAT_SERVER_RATE_WS_FRAMES_PER_SOCKET,
+      maxKeys: e.CHAT_SERVER_RATE_MAX_KEYS,
+    },
     store: { path: e.CHAT_SERVER_DB_PATH ?? ":memory:", synchronous: e.CHAT_SERVER_DB_SYNCHRONOUS },
     links: {
       fetchTimeoutMs: e.LINK_FETCH_TIMEOUT_MS,

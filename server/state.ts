@@ -1,4 +1,5 @@
-// The server's state: users, session tokens, chatrooms, emote sets and messages, kept in
+// The server's state: users (with password hashes), sessions (expiring, capped per user),
+// chatrooms, emote sets and messages, kept in
 // SQLite (store/database.ts). Each write is its own committed statement, so whatever a
 // caller has been told was stored (a 201) is in the database when it is told.
 import { createHash, randomBytes } from "node:crypto";
@@ -45,6 +46,11 @@ interface ChatroomRow {
   streamer_name: string;
 }
 
+/** A session's last use is written at most this often (ms): idle expiry is that coarse. */
+const TOUCH_MS = 60_000;
+/** SQLite's extended result code for a UNIQUE constraint failure. */
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 const toUser = (r: UserRow): User => ({ id: String(r.id), username: r.username, createdAt: r.created_at });
 const toChatroom = (r: ChatroomRow): Chatroom => ({ id: r.id, slug: r.slug, streamerId: r.streamer_id, streamerName: r.streamer_name });
@@ -57,11 +63,25 @@ export const isMessageCursor = (cursor: string): boolean => ROW_ID.test(cursor);
 function prepare(db: DatabaseSync) {
   const q = (sql: string) => db.prepare(sql);
   return {
-    userByKey: q("SELECT id, username, created_at FROM users WHERE username_key = ?"),
-    insertUser: q("INSERT INTO users (username, username_key, created_at) VALUES (?, ?, ?) RETURNING id, username, created_at"),
-    insertSession: q("INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)"),
-    userByToken: q("SELECT u.id, u.username, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"),
+    accountByKey: q("SELECT id, username, created_at, password_hash FROM users WHERE username_key = ?"),
+    insertUser: q("INSERT INTO users (username, username_key, created_at, password_hash) VALUES (?, ?, ?, ?) RETURNING id, username, created_at"),
+    insertSession: q("INSERT INTO sessions (token_hash, user_id, created_at, created_ms, last_used_ms) VALUES (?, ?, ?, ?, ?)"),
+    // The newest `limit` sessions of a user stay; rowid breaks ties within one millisecond.
+    trimSessions: q(
+      `DELETE FROM sessions WHERE user_id = ? AND rowid NOT IN
+         (SELECT rowid FROM sessions WHERE user_id = ? ORDER BY created_ms DESC, rowid DESC LIMIT ?)`,
+    ),
+    userByToken: q(
+      "SELECT u.id, u.username, u.created_at, s.created_ms, s.last_used_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+    ),
+    touchSession: q("UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?"),
+    deleteSession: q("DELETE FROM sessions WHERE token_hash = ?"),
+    deleteUserSessions: q("DELETE FROM sessions WHERE user_id = ?"),
+    sweepSessions: q("DELETE FROM sessions WHERE created_ms <= ? OR last_used_ms <= ?"),
+    countSessions: q("SELECT count(*) AS n FROM sessions"),
+    countUserSessions: q("SELECT count(*) AS n FROM sessions WHERE user_id = ?"),
     userById: q("SELECT id, username, created_at FROM users WHERE id = ?"),
+    roomsPostedIn: q("SELECT DISTINCT chatroom_id FROM messages WHERE sender_id = ?"),
     chatrooms: q("SELECT id, slug, streamer_id, streamer_name FROM chatrooms ORDER BY id"),
     chatroom: q("SELECT id, slug, streamer_id, streamer_name FROM chatrooms WHERE id = ?"),
     emotes: q("SELECT emotes FROM emote_sets WHERE chatroom_id = ?"),
@@ -89,12 +109,30 @@ function toMessage(r: MessageRow): ChatMessage {
   };
 }
 
+export interface SessionOptions {
+  /** A session unused this long (ms) has expired. */
+  readonly sessionIdleMs: number;
+  /** A session this old (ms) has expired. */
+  readonly sessionMaxAgeMs: number;
+  /** Sessions kept per user; the oldest go first. */
+  readonly maxSessionsPerUser: number;
+  /** Clock in epoch ms (tests pass their own). */
+  readonly now?: () => number;
+}
+
+/** For tests and tools that need none of the bounds: sessions that last a day, ten per user. */
+export const LENIENT_SESSIONS: SessionOptions = { sessionIdleMs: 86_400_000, sessionMaxAgeMs: 86_400_000, maxSessionsPerUser: 10 };
+
 export class ChatState {
   readonly #db: DatabaseSync;
   readonly #q: ReturnType<typeof prepare>;
+  readonly #opts: SessionOptions;
+  readonly #now: () => number;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, opts: SessionOptions = LENIENT_SESSIONS) {
     this.#db = db;
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
     this.#seed();
     this.#q = prepare(db);
   }
@@ -123,28 +161,97 @@ export class ChatState {
     }
   }
 
-  /** Signs a user in by name (created on first sign-in) and issues a new bearer token. */
-  signIn(username: string): { token: string; user: User } {
-    const now = new Date().toISOString();
-    const token = randomBytes(24).toString("base64url");
-    const user = this.#transaction(() => {
-      const key = username.toLowerCase();
-      const row = (this.#q.userByKey.get(key) ?? this.#q.insertUser.get(username, key, now)) as unknown as UserRow;
-      this.#q.insertSession.run(hashToken(token), row.id, now);
-      return toUser(row);
-    });
-    return { token, user };
+  /** The user named `username` (case-insensitively) and their password hash (undefined: none). */
+  account(username: string): { readonly user: User; readonly passwordHash: string | undefined } | undefined {
+    const row = this.#q.accountByKey.get(username.toLowerCase()) as (UserRow & { password_hash: string | null }) | undefined;
+    return row === undefined ? undefined : { user: toUser(row), passwordHash: row.password_hash ?? undefined };
   }
 
+  /**
+   * Creates a user; undefined when the name is taken (case-insensitively). A null hash makes an
+   * account that cannot sign in (tests and benches that only need a sender).
+   */
+  createUser(username: string, passwordHash: string | null): User | undefined {
+    try {
+      const row = this.#q.insertUser.get(username, username.toLowerCase(), new Date(this.#now()).toISOString(), passwordHash) as unknown as UserRow;
+      return toUser(row);
+    } catch (err) {
+      if ((err as { errcode?: number }).errcode === SQLITE_CONSTRAINT_UNIQUE) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Issues a bearer token for a new session of `userId`; only its SHA-256 is stored. Past
+   * maxSessionsPerUser the user's oldest sessions are revoked.
+   */
+  openSession(userId: string): string {
+    const token = randomBytes(24).toString("base64url");
+    const now = this.#now();
+    this.#transaction(() => {
+      this.#q.insertSession.run(hashToken(token), Number(userId), new Date(now).toISOString(), now, now);
+      this.#q.trimSessions.run(Number(userId), Number(userId), this.#opts.maxSessionsPerUser);
+    });
+    return token;
+  }
+
+  /**
+   * The user a token signs in, or undefined: unknown, revoked, idle for sessionIdleMs or older
+   * than sessionMaxAgeMs (an expired session is deleted when seen). Use is written at most once
+   * per TOUCH_MS (or a quarter of the idle time), so reads do not each cost a write.
+   */
   userForToken(token: string): User | undefined {
-    const row = this.#q.userByToken.get(hashToken(token)) as UserRow | undefined;
-    return row === undefined ? undefined : toUser(row);
+    const hash = hashToken(token);
+    const row = this.#q.userByToken.get(hash) as (UserRow & { created_ms: number; last_used_ms: number }) | undefined;
+    if (row === undefined) return undefined;
+    const now = this.#now();
+    if (now - row.created_ms >= this.#opts.sessionMaxAgeMs || now - row.last_used_ms >= this.#opts.sessionIdleMs) {
+      this.#q.deleteSession.run(hash);
+      return undefined;
+    }
+    if (now - row.last_used_ms >= Math.min(TOUCH_MS, this.#opts.sessionIdleMs / 4)) this.#q.touchSession.run(now, hash);
+    return toUser(row);
+  }
+
+  /** Ends the session of `token`; whether there was one. */
+  revokeSession(token: string): boolean {
+    return Number(this.#q.deleteSession.run(hashToken(token)).changes) > 0;
+  }
+
+  /** Ends every session of a user (password change, account compromise); how many. */
+  revokeAllSessions(userId: string): number {
+    return Number(this.#q.deleteUserSessions.run(Number(userId)).changes);
+  }
+
+  /** Deletes expired sessions (the server runs this periodically); how many. */
+  sweepSessions(): number {
+    const now = this.#now();
+    return Number(this.#q.sweepSessions.run(now - this.#opts.sessionMaxAgeMs, now - this.#opts.sessionIdleMs).changes);
+  }
+
+  /** Sessions held now: one user's, or everyone's. */
+  sessionCount(userId?: string): number {
+    const row = (userId === undefined ? this.#q.countSessions.get() : this.#q.countUserSessions.get(Number(userId))) as { n: number };
+    return Number(row.n);
   }
 
   user(id: string): User | undefined {
     if (!ROW_ID.test(id)) return undefined;
     const row = this.#q.userById.get(Number(id)) as UserRow | undefined;
     return row === undefined ? undefined : toUser(row);
+  }
+
+  /**
+   * User `id` as `viewer` may see them: themselves, and anyone who has posted in a chatroom the
+   * viewer may read (whose name and id that room's history shows anyway). Anyone else is
+   * undefined, like an id that does not exist: the app only ever looks up a message's sender,
+   * and walking ids 1..n lists no account that has not spoken where the viewer can read.
+   */
+  visibleUser(viewer: User, id: string): User | undefined {
+    const user = this.user(id);
+    if (user === undefined || user.id === viewer.id) return user;
+    const rooms = this.#q.roomsPostedIn.all(Number(id)) as unknown as { chatroom_id: string }[];
+    return rooms.some((r) => this.mayReadChatroom(viewer, r.chatroom_id)) ? user : undefined;
   }
 
   /**

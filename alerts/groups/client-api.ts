@@ -46,7 +46,7 @@ const requests = (status: string, perMinute: number) =>
 const durations = (endpoint: string, seconds: number, perMinute = 60) =>
   histogramSeries(
     METRICS.apiRequestDuration,
-    { ...job, [INSTANCE]: "a", [ENDPOINT]: endpoint, [LABELS.HTTP_METHOD.name]: "GET", [STATUS]: "200" },
+    { ...job, [INSTANCE]: "a", [ENDPOINT]: endpoint, [STATUS]: "200" },
     { value: seconds, perMinute, minutes: 40 },
   );
 

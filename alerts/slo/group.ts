@@ -86,7 +86,8 @@ const FIXTURES: Readonly<Record<string, { good: Matchers; bad?: Matchers }>> = {
     good: { [LABELS.HTTP_ROUTE.name]: "/api/chatrooms", [LABELS.HTTP_METHOD.name]: "GET", [LABELS.HTTP_STATUS_CODE.name]: "200" },
     bad: { [LABELS.HTTP_ROUTE.name]: "/api/chatrooms/:id/messages", [LABELS.HTTP_METHOD.name]: "POST", [LABELS.HTTP_STATUS_CODE.name]: "503" },
   },
-  "server-latency": { good: { [LABELS.HTTP_ROUTE.name]: "/api/chatrooms", [LABELS.HTTP_METHOD.name]: "GET", [LABELS.HTTP_STATUS_CODE.name]: "200" } },
+  // The latency histogram has no method label (the route implies it).
+  "server-latency": { good: { [LABELS.HTTP_ROUTE.name]: "/api/chatrooms", [LABELS.HTTP_STATUS_CODE.name]: "200" } },
   "client-message-send": { good: { [LABELS.SUCCESS.name]: "true" } },
   "client-api-success": {
     good: { [LABELS.API_ENDPOINT.name]: "/api/chatrooms", [LABELS.HTTP_METHOD.name]: "GET", [LABELS.HTTP_STATUS_CODE.name]: "200" },

@@ -69,7 +69,9 @@ export const CLIENT_METRICS = {
     instrument: "histogram",
     unit: "s",
     description: "Duration of the client's HTTP requests to the chat API.",
-    labels: [L.API_ENDPOINT, L.HTTP_METHOD, L.HTTP_STATUS_CODE],
+    labels: [L.API_ENDPOINT, L.HTTP_STATUS_CODE],
+    // No method: the route (endpoint) implies it, and each label multiplies the histogram's
+    // series by its values (the series budget, build/lint).
     buckets: LATENCY_BUCKETS_S,
     emittedBy: MAIN,
   }),

@@ -38,9 +38,24 @@ export function writeUpdateFeed(feedDir: string, version: string, sizeBytes = 30
   writeFileSync(join(feedDir, FEED_FILE), JSON.stringify({ version, file, sha256: createHash("sha256").update(body).digest("hex") }));
 }
 
+/** The password every scripted user has: the server's policy wants 10+ characters, not the name. */
+export const SESSION_PASSWORD = "harness password 1234";
+
+/**
+ * Makes sure `username` has an account with SESSION_PASSWORD and returns a session token:
+ * registers it, or signs in when an earlier run on the same server already did (409).
+ */
+export async function ensureAccount(serverUrl: string, username: string, password = SESSION_PASSWORD): Promise<string> {
+  const send = (path: string) =>
+    fetch(`${serverUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+  let res = await send("/api/auth/register");
+  if (res.status === 409) res = await send("/api/auth/sign-in");
+  if (!res.ok) throw new Error(`session: cannot register or sign in ${username}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 async function postAs(server: SessionServer, username: string, chatroomId: string, content: string): Promise<void> {
-  const signIn = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username }) });
-  const { token } = (await signIn.json()) as { token: string };
+  const token = await ensureAccount(server.url, username);
   const res = await fetch(`${server.url}/api/chatrooms/${chatroomId}/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -61,8 +76,10 @@ export async function runScriptedSession(harness: ClientHarness, server: Session
   let sent = 0;
   let received = 0;
 
-  // Sign in and join two chatrooms.
+  // Sign in (the account is registered over HTTP: the UI signs in only) and join two chatrooms.
+  await ensureAccount(server.url, username);
   await page.getByTestId("username").fill(username);
+  await page.getByTestId("password").fill(SESSION_PASSWORD);
   await page.getByTestId("sign-in").click();
   await page.locator(".room-join").first().waitFor({ timeout: WAIT_MS });
   const rooms = await page.evaluate(() => window.__kicktalk?.client?.available.map((c) => ({ id: c.id, slug: c.slug })) ?? []);

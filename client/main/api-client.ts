@@ -5,9 +5,10 @@
 // response validated against protocol/chat-api.ts.
 import { SpanKind, SpanStatusCode, context, trace, type Tracer } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import type { z } from "zod";
+import { z } from "zod";
 import type { SERVER_ROUTES } from "../../catalog/index.ts";
 import {
+  type ACCOUNT_ROUTES,
   ChatroomResponse,
   EmoteSetResponse,
   ErrorResponse,
@@ -16,10 +17,13 @@ import {
   SignInResponse,
   UserResponse,
   type PostMessageRequest,
+  type RegisterRequest,
+  type SignInRequest,
 } from "../../protocol/index.ts";
 import type { MetricRecorder } from "../telemetry/index.ts";
 
-type Route = (typeof SERVER_ROUTES)[number];
+/** The catalog's routes, and the account routes it does not declare yet (protocol ACCOUNT_ROUTES). */
+type Route = (typeof SERVER_ROUTES)[number] | (typeof ACCOUNT_ROUTES)[number];
 type Method = Route[0];
 type Template = Route[1];
 
@@ -72,10 +76,28 @@ export class ApiClient {
     return this.#token !== undefined;
   }
 
-  async signIn(username: string) {
-    const res = await this.#call("POST", "/api/auth/sign-in", {}, SignInResponse, { username });
+  /** Signs in with a password; the session token stays in main. */
+  async signIn(credentials: SignInRequest) {
+    const res = await this.#call("POST", "/api/auth/sign-in", {}, SignInResponse, { username: credentials.username, password: credentials.password });
     this.#token = res.token;
     return res.user;
+  }
+
+  /** Creates an account (201) and signs it in. */
+  async register(credentials: RegisterRequest) {
+    const res = await this.#call("POST", "/api/auth/register", {}, SignInResponse, { username: credentials.username, password: credentials.password });
+    this.#token = res.token;
+    return res.user;
+  }
+
+  /** Revokes the session on the server (204) and forgets its token, even if the server cannot be reached. */
+  async signOut(): Promise<void> {
+    if (this.#token === undefined) return;
+    try {
+      await this.#call("POST", "/api/auth/sign-out", {}, z.undefined());
+    } finally {
+      this.#token = undefined;
+    }
   }
 
   listChatrooms() {
@@ -163,7 +185,7 @@ export class ApiClient {
     } finally {
       const labels = { endpoint: template, method, status_code: String(status) };
       requests.record(1, labels);
-      duration.record((performance.now() - started) / 1000, labels);
+      duration.record((performance.now() - started) / 1000, { endpoint: template, status_code: labels.status_code });
       span.end();
     }
   }

@@ -3,7 +3,7 @@
 // the API client. Telemetry is off here (its
 // default); the Chromium harness test covers what reaches the collector. The chat server is
 // the real one (server/app.ts) with its telemetry off.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,11 +11,12 @@ import { IPC_CHANNELS } from "../../catalog/index.ts";
 import { startChatServer, type ChatServer } from "../../server/app.ts";
 import { startTelemetry } from "../../server/telemetry/sdk.ts";
 import { api as serverApi, testConfig as serverTestConfig } from "../../server/testing/test-server.ts";
-import { writeUpdateFeed } from "../harness/session.ts";
+import { ensureAccount, SESSION_PASSWORD, writeUpdateFeed } from "../harness/session.ts";
 import { InProcessIpcMain } from "./in-process-ipc.ts";
-import { startMainApp, type MainApp } from "./main-app.ts";
+import { diag } from "@opentelemetry/api";
+import { startMainApp, wireDiagLogger, type MainApp } from "./main-app.ts";
 import { SETTINGS_FILE } from "./settings-store.ts";
-import type { AppWindow, WindowFactory, WindowSpec } from "./window-manager.ts";
+import { MAX_OPEN_DIALOGS, type AppWindow, type WindowFactory, type WindowSpec } from "./window-manager.ts";
 
 /** A WindowFactory without windows: records specs and lets the test close them. */
 class RecordingWindowFactory implements WindowFactory {
@@ -79,7 +80,7 @@ describe("malformed payloads", () => {
   const bad: [string, unknown, RegExp][] = [
     ["chat:send-message", { chatroomId: "101" }, /payload\.content/],
     ["chat:send-message", { chatroomId: "101", content: "x".repeat(501) }, /payload\.content/],
-    ["chat:sign-in", { username: "no spaces allowed" }, /payload\.username/],
+    ["chat:sign-in", { username: "no spaces allowed", password: SESSION_PASSWORD }, /payload\.username/],
     ["store:set", { key: "not.a.setting", value: 1 }, /payload\.key/],
     ["store:set", { key: "telemetry.enabled", value: "yes" }, /invalid value for "telemetry\.enabled"/],
     ["window:open-dialog", { dialog: "devtools" }, /payload\.dialog/],
@@ -157,7 +158,8 @@ describe("windows", () => {
 
 describe("chat API through IPC", () => {
   it("signs in, lists chatrooms with the WebSocket URL, sends, and keeps the token in main", async () => {
-    const { user } = (await ipc.invoke("chat:sign-in", { username: "alice" })) as { user: { username: string } };
+    await ensureAccount(server.url, "alice");
+    const { user } = (await ipc.invoke("chat:sign-in", { username: "alice", password: SESSION_PASSWORD })) as { user: { username: string } };
     expect(user.username).toBe("alice");
     const rooms = (await ipc.invoke("chat:list-chatrooms", {})) as { chatrooms: { id: string }[]; wsUrl: string };
     expect(rooms.chatrooms.length).toBeGreaterThan(1);
@@ -185,13 +187,14 @@ describe("dialog views through IPC: chatters, search, reply thread", () => {
   const send = async (payload: Record<string, unknown>) => ((await ipc.invoke("chat:send-message", { chatroomId: "1001", ...payload })) as { message: Msg }).message;
   /** Posts as another user straight to the server (main stays signed in as alice). */
   const postAs = async (username: string, content: string) => {
-    const { token } = (await serverApi(server.url, "POST", "/api/auth/sign-in", { body: { username } })).json as { token: string };
+    const token = await ensureAccount(server.url, username);
     const r = await serverApi(server.url, "POST", "/api/chatrooms/1001/messages", { token, body: { content } });
     expect(r.status).toBe(201);
   };
 
   beforeEach(async () => {
-    await ipc.invoke("chat:sign-in", { username: "alice" });
+    await ensureAccount(server.url, "alice");
+    await ipc.invoke("chat:sign-in", { username: "alice", password: SESSION_PASSWORD });
   });
 
   it("lists the room's chatters with their message counts, most active first", async () => {
@@ -279,5 +282,109 @@ describe("updater (local feed)", () => {
 
   it("reports a broken feed naming the file", async () => {
     await expect(ipc.invoke("updater:check", {})).rejects.toThrow(/latest\.json/);
+  });
+});
+
+describe("nothing let in (issue 11)", () => {
+  it("every IPC handler checks its sender: a window the app did not open is refused", async () => {
+    const refused: string[] = [];
+    for (const channel of IPC_CHANNELS) await ipc.invoke(channel, {}, 999).catch((e: Error) => refused.push(e.message));
+    expect(refused).toHaveLength(IPC_CHANNELS.length);
+    expect(refused.every((m) => m.includes("the sender is not an app window"))).toBe(true);
+  });
+
+  it("window:close-dialog cannot close the main window", async () => {
+    const mainId = windows.created[0]!.id;
+    await expect(ipc.invoke("window:close-dialog", { windowId: mainId })).rejects.toThrow(/main window is not a dialog/);
+    expect([...app.windows.openWindows().values()]).toEqual(["main"]);
+  });
+
+  it("300 dialogs opened in a loop: at most MAX_OPEN_DIALOGS open, the rest refused", async () => {
+    let opened = 0;
+    let refused = 0;
+    for (let i = 0; i < 300; i++) await ipc.invoke("window:open-dialog", { dialog: "user" }).then(() => opened++, () => refused++);
+    expect(opened).toBe(MAX_OPEN_DIALOGS);
+    expect(refused).toBe(300 - MAX_OPEN_DIALOGS);
+    expect(app.windows.openWindows().size).toBe(MAX_OPEN_DIALOGS + 1);
+  });
+});
+
+describe("the environment and a config error win over the user's switch (issue 11)", () => {
+  it.each([
+    [{ OTEL_SDK_DISABLED: "true" }, "OTEL_SDK_DISABLED=true"],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, "broken configuration: 1 problem(s)"],
+  ])("with %j, turning telemetry on through IPC leaves it off", async (env, reason) => {
+    await app.shutdown(1_000);
+    ipc = new InProcessIpcMain();
+    windows = new RecordingWindowFactory();
+    app = await startMainApp({
+      ipcMain: ipc,
+      windowFactory: windows,
+      userDataDir: dir,
+      env,
+      appVersion: "1.0.0",
+      chatServerUrl: server.url,
+      quit: () => quits++,
+      telemetryDeps: { registerGlobal: false, startTimers: false },
+      print: () => undefined,
+    });
+    const status = (await ipc.invoke("telemetry:set-enabled", { enabled: true })) as { enabled: boolean; lockedOff: string | null };
+    expect(status).toMatchObject({ enabled: false, lockedOff: reason });
+    expect(app.telemetry.isEnabled()).toBe(false);
+  });
+});
+
+describe("export my data / delete my data (issue 11)", () => {
+  it("writes everything stored locally that identifies the user to the file they chose; delete renews the install id", async () => {
+    await app.shutdown(1_000);
+    const file = join(dir, "chosen", "my-data.json");
+    mkdirSync(join(dir, "chosen"));
+    ipc = new InProcessIpcMain();
+    windows = new RecordingWindowFactory();
+    app = await startMainApp({
+      ipcMain: ipc,
+      windowFactory: windows,
+      userDataDir: dir,
+      env: {},
+      appVersion: "1.0.0",
+      chatServerUrl: server.url,
+      quit: () => quits++,
+      telemetryDeps: { registerGlobal: false, startTimers: false },
+      print: () => undefined,
+      chooseExportPath: async () => file,
+    });
+    await ipc.invoke("telemetry:set-enabled", { enabled: true });
+    await ipc.invoke("store:set", { key: "user.username", value: "alice" }); // what sign-in stores
+    app.telemetry.captureError(new Error("something failed"), { area: "main" }); // journaled: part of the export
+    const installId = app.telemetry.status().installId;
+    const result = (await ipc.invoke("telemetry:export-my-data", {})) as { path: string; queuedRecords: number };
+    expect(result.path).toBe(file);
+    const doc = JSON.parse(readFileSync(file, "utf8")) as { installId: string; settings: Record<string, unknown>; telemetryQueue: unknown[]; about: string };
+    expect(doc.installId).toBe(installId);
+    expect(doc.settings["user.username"]).toBe("alice");
+    expect(doc.telemetryQueue.length).toBe(result.queuedRecords);
+    expect(result.queuedRecords).toBeGreaterThan(0);
+    expect(doc.about).toMatch(/pseudonymous/);
+    expect(doc.about).not.toMatch(/\banonymous/i);
+    const deleted = (await ipc.invoke("telemetry:delete-my-data", {})) as { installId: string };
+    expect(deleted.installId).not.toBe(installId);
+    expect(app.settings.get("user.username")).toBe("");
+    // The queue is gone (what is journaled after the delete, e.g. a sampled span of this call, is new).
+    expect(await app.telemetry.exportMyData()).not.toContain("something failed");
+  });
+});
+
+describe("OpenTelemetry's diagnostic logger (issue 11)", () => {
+  it("goes to the app's log at OTEL_LOG_LEVEL", () => {
+    const lines: string[] = [];
+    wireDiagLogger({ OTEL_LOG_LEVEL: "info" }, (m) => lines.push(m));
+    try {
+      diag.debug("not at info");
+      diag.warn("telemetry: export failed", new Error("ECONNREFUSED"));
+      diag.info("hello");
+      expect(lines).toEqual(["[otel warn] telemetry: export failed ECONNREFUSED", "[otel info] hello"]);
+    } finally {
+      diag.disable();
+    }
   });
 });

@@ -40,15 +40,9 @@ async function boot(): Promise<void> {
   const client = new ChatClient(api, telemetry, Number.isFinite(backoff) && backoff > 0 ? { backoffBaseMs: backoff } : {});
   window.__kicktalk = { client, telemetry };
   const render = () => root.render(h(App, { client, telemetryOn: telemetry.isEnabled() }));
+  // No sign-in at start: it takes the password, which is never stored. The form offers the
+  // last username (app.ts).
   render();
-  const username = await getSetting(api, "user.username");
-  if (username) {
-    try {
-      await client.signIn(username);
-    } catch (err) {
-      await telemetry.errors.report(err, { area: "api" });
-    }
-  }
   setInterval(async () => {
     try {
       const { enabled } = await api.telemetry.getStatus();

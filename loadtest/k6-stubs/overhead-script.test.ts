@@ -9,6 +9,7 @@ import { constantRate, PROFILE_SHAPES } from "../lib/profiles.ts";
 import type { OverheadConfig } from "../lib/run-configs.ts";
 import { OVERHEAD_THRESHOLDS } from "../lib/thresholds.ts";
 import { startChatServerProcess, type ChatServerProcess } from "../../testkit/chat-server-process.ts";
+import { LOADTEST_SERVER_ENV } from "../lib/server-env.ts";
 import { loadK6Script, type K6Script } from "./load-script.ts";
 import { stubState } from "./state.ts";
 
@@ -19,13 +20,13 @@ describe("loadtest/overhead.ts under the k6 stubs", () => {
   const shape = PROFILE_SHAPES.smoke.overhead;
 
   beforeAll(async () => {
-    server = await startChatServerProcess({ OTEL_SDK_DISABLED: "true" });
+    server = await startChatServerProcess({ ...LOADTEST_SERVER_ENV, OTEL_SDK_DISABLED: "true" });
     dir = await mkdtemp(join(tmpdir(), "beacon-k6-overhead-"));
     const cfg: OverheadConfig = {
       baseUrl: server.url,
       shape,
       chatroomId: "1002",
-      routes: { health: "/healthz", signIn: "/api/auth/sign-in", messages: "/api/chatrooms/:id/messages", chatroom: "/api/chatrooms/:id" },
+      routes: { health: "/healthz", register: "/api/auth/register", signIn: "/api/auth/sign-in", messages: "/api/chatrooms/:id/messages", chatroom: "/api/chatrooms/:id" },
     };
     await writeFile(join(dir, "config.json"), JSON.stringify(cfg));
     script = await loadK6Script("overhead.ts", { RUN_CONFIG: join(dir, "config.json") });
@@ -42,7 +43,7 @@ describe("loadtest/overhead.ts under the k6 stubs", () => {
     expect(script.options.thresholds["http_req_duration"]).toEqual(["p(95)<250", "p(99)<500"]);
   });
 
-  it("signs in once, then reads the room and posts a message per iteration", () => {
+  it("registers and signs in once, then reads the room and posts a message per iteration", () => {
     const state = stubState();
     const data = (script["setup"] as () => { token: string })();
     for (let i = 0; i < 3; i++) {
@@ -52,6 +53,7 @@ describe("loadtest/overhead.ts under the k6 stubs", () => {
     const path = (url: string) => url.slice(server.url.length);
     expect(state.requests.map((r) => [r.method, path(r.url), r.status, r.tags["route"]])).toEqual([
       ["GET", "/healthz", 200, "/healthz"],
+      ["POST", "/api/auth/register", 201, "/api/auth/register"],
       ["POST", "/api/auth/sign-in", 200, "/api/auth/sign-in"],
       ...Array.from({ length: 3 }, () => [
         ["GET", "/api/chatrooms/1002", 200, "/api/chatrooms/:id"],

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { constantRate } from "../lib/profiles.ts";
 import type { ValidationConfig } from "../lib/run-configs.ts";
 import { validationThresholds } from "../lib/thresholds.ts";
-import { iterationRequests } from "../lib/validation-plan.ts";
+import { LOADTEST_PASSWORD, iterationRequests } from "../lib/validation-plan.ts";
 import { validationConfig } from "../runner/validation-load.ts";
 import { startChatServerProcess, type ChatServerProcess } from "../../testkit/chat-server-process.ts";
+import { LOADTEST_SERVER_ENV } from "../lib/server-env.ts";
 import { waitFor } from "../../stack/runner/stack-wait.ts";
 import { loadK6Script, type K6Script } from "./load-script.ts";
 import { fireTimers, stubState } from "./state.ts";
@@ -28,7 +29,7 @@ describe("loadtest/validation.ts under the k6 stubs", () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startChatServerProcess({ OTEL_SDK_DISABLED: "true" });
+    server = await startChatServerProcess({ ...LOADTEST_SERVER_ENV, OTEL_SDK_DISABLED: "true" });
     dir = await mkdtemp(join(tmpdir(), "beacon-k6-validation-"));
     cfg = validationConfig(server, SHAPE, randomBytes(8).toString("hex"));
     await writeFile(join(dir, "config.json"), JSON.stringify(cfg));
@@ -48,10 +49,10 @@ describe("loadtest/validation.ts under the k6 stubs", () => {
     expect(thresholds).toMatchObject(validationThresholds(2));
     expect(thresholds["beacon_ws_subscriptions"]).toEqual(["count==2"]);
     expect(thresholds["http_reqs{route:/api/chatrooms/:id/messages,method:POST,status:400}"]).toEqual(["count>=0"]);
-    expect(Object.keys(thresholds).filter((k) => k.startsWith("http_reqs{"))).toHaveLength(6);
+    expect(Object.keys(thresholds).filter((k) => k.startsWith("http_reqs{"))).toHaveLength(7);
   });
 
-  it("subscribes, signs in, and sends exactly the plan per iteration with the planned statuses", async () => {
+  it("subscribes, registers and signs in, and sends exactly the plan per iteration with the planned statuses", async () => {
     const state = stubState();
     (script["subscriber"] as () => void)();
     (script["subscriber"] as () => void)();
@@ -65,9 +66,12 @@ describe("loadtest/validation.ts under the k6 stubs", () => {
     expect(token).toMatch(/\S+/);
     expect(state.requests.map((r) => [r.method, r.url.slice(server.url.length), r.status, r.tags["route"]])).toEqual([
       ["GET", "/healthz", 200, "/healthz"],
+      ["POST", "/api/auth/register", 201, "/api/auth/register"],
       ["POST", "/api/auth/sign-in", 200, "/api/auth/sign-in"],
     ]);
-    expect(JSON.parse(state.requests[1]?.body ?? "")).toEqual({ username: `loadtest_${cfg.runId.slice(0, 8)}` });
+    const account = { username: `loadtest_${cfg.runId.slice(0, 8)}`, password: LOADTEST_PASSWORD };
+    expect(JSON.parse(state.requests[1]?.body ?? "")).toEqual(account);
+    expect(JSON.parse(state.requests[2]?.body ?? "")).toEqual(account);
 
     const perIteration: (typeof state.requests)[] = [];
     for (let i = 0; i < ITERATIONS; i++) {
@@ -103,7 +107,7 @@ describe("loadtest/validation.ts under the k6 stubs", () => {
       expect(perIteration[i]?.map((r) => r.status)).toEqual(planned.map((p) => p.status));
     }
     expect(state.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(state.checks).toHaveLength(2 + ITERATIONS + 2 + 2 + 1);
+    expect(state.checks).toHaveLength(3 + ITERATIONS + 2 + 2 + 1);
 
     // Every accepted message reaches both subscribers; they close after warm-up + run + drain.
     const chat = () => state.samples.filter((s) => s.metric === "beacon_ws_chat_messages_received").length;

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { overheadIterationRequests, overheadSetupRequests } from "./overhead-plan.ts";
 
-const ctx = { chatroomId: "1001", routes: { health: "/healthz", signIn: "/api/auth/sign-in", messages: "/api/chatrooms/:id/messages", chatroom: "/api/chatrooms/:id" } };
+const ctx = { chatroomId: "1001", routes: { health: "/healthz", register: "/api/auth/register", signIn: "/api/auth/sign-in", messages: "/api/chatrooms/:id/messages", chatroom: "/api/chatrooms/:id" } };
 
 describe("overhead plan", () => {
-  it("checks health and signs in once", () => {
+  it("checks health, registers and signs in once", () => {
+    const account = '{"username":"loadtest_overhead","password":"loadtest password 0001"}';
     expect(overheadSetupRequests(ctx).map((r) => [r.method, r.path, r.status, r.body])).toEqual([
       ["GET", "/healthz", 200, null],
-      ["POST", "/api/auth/sign-in", 200, '{"username":"loadtest_overhead"}'],
+      ["POST", "/api/auth/register", 201, account],
+      ["POST", "/api/auth/sign-in", 200, account],
     ]);
   });
 

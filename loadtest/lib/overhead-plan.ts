@@ -1,10 +1,12 @@
 // The overhead load, request by request, shared by the k6 script (loadtest/overhead.ts) and the
 // CI's generator (loadtest/runner/overhead.ts, vegeta). A read and a write per iteration, like a
 // chat client: open a room, post a message. Pure: no k6 or Node APIs.
+import { accountRequests } from "./validation-plan.ts";
 import type { PlanRequest } from "./validation-plan.ts";
 
 export interface OverheadRoutes {
   readonly health: string;
+  readonly register: string;
   readonly signIn: string;
   readonly messages: string;
   readonly chatroom: string;
@@ -17,19 +19,14 @@ export interface OverheadPlanContext {
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
 
-/** Setup, once before the load: the server must be healthy, then one user signs in. */
+/**
+ * Setup, once before the load: the server must be healthy, then one user registers and signs in
+ * (health, register, sign-in). The name is fixed: each run is against a freshly started server.
+ */
 export function overheadSetupRequests(ctx: OverheadPlanContext): readonly PlanRequest[] {
   return [
     { route: ctx.routes.health, method: "GET", status: 200, path: ctx.routes.health, headers: {}, body: null, check: "healthy (200)" },
-    {
-      route: ctx.routes.signIn,
-      method: "POST",
-      status: 200,
-      path: ctx.routes.signIn,
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ username: "loadtest_overhead" }),
-      check: "signed in (200)",
-    },
+    ...accountRequests(ctx.routes, "loadtest_overhead"),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { passwordProblem } from "../../protocol/index.ts";
 import { PROFILE_SHAPES, PROFILES, iterationsOf } from "./profiles.ts";
 import {
   classifyFrame,
@@ -11,7 +12,7 @@ import {
   type ValidationPlanContext,
 } from "./validation-plan.ts";
 
-const routes = { health: "/healthz", signIn: "/api/auth/sign-in", messages: "/api/chatrooms/:id/messages", chatroom: "/api/chatrooms/:id" };
+const routes = { health: "/healthz", register: "/api/auth/register", signIn: "/api/auth/sign-in", messages: "/api/chatrooms/:id/messages", chatroom: "/api/chatrooms/:id" };
 const ctx: ValidationPlanContext = { runId: "00112233445566ff", sampleEvery: 10, chatroomId: "1001", routes };
 
 /** How many i in [0, n) have i % m === r, counted without the plan. */
@@ -44,7 +45,7 @@ describe("validation plan", () => {
 
   it("only sends the planned kinds of request", () => {
     const kinds = new Set(plannedRequests(routes).map(requestKey));
-    expect(kinds.size).toBe(6);
+    expect(kinds.size).toBe(7);
     for (let i = 0; i < 40; i++) for (const r of [...setupRequests(ctx), ...iterationRequests(ctx, i, "t")]) expect(kinds.has(requestKey(r)), requestKey(r)).toBe(true);
   });
 
@@ -52,6 +53,7 @@ describe("validation plan", () => {
     const n = iterationsOf(PROFILE_SHAPES[profile].validation);
     expect(Object.fromEntries(expectedCounts(ctx, n))).toEqual({
       "/healthz GET 200": 1,
+      "/api/auth/register POST 201": 1,
       "/api/auth/sign-in POST 200": 1,
       "/api/chatrooms/:id/messages POST 201": n,
       "/api/chatrooms/:id/messages POST 400": residues(n, 10, 7),
@@ -60,17 +62,21 @@ describe("validation plan", () => {
     });
   });
 
-  it("gives the smoke profile 100 messages in 127 requests", () => {
+  it("gives the smoke profile 100 messages in 128 requests", () => {
     const counts = expectedCounts(ctx, iterationsOf(PROFILE_SHAPES.smoke.validation));
     expect(counts.get("/api/chatrooms/:id/messages POST 400")).toBe(10);
     expect(counts.get("/api/chatrooms/:id GET 404")).toBe(5);
-    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(2 + 100 + 10 + 10 + 5);
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(3 + 100 + 10 + 10 + 5);
   });
 
-  it("signs in with a username the server accepts", () => {
-    const signIn = setupRequests(ctx)[1];
-    expect(JSON.parse(signIn?.body ?? "")).toEqual({ username: "loadtest_00112233" });
-    expect(JSON.parse(signIn?.body ?? "").username).toMatch(/^[A-Za-z0-9_]{1,32}$/);
+  it("registers, then signs in, with a username and password the server accepts", () => {
+    const [, register, signIn] = setupRequests(ctx);
+    expect([register?.path, register?.status, signIn?.path, signIn?.status]).toEqual(["/api/auth/register", 201, "/api/auth/sign-in", 200]);
+    const account = { username: "loadtest_00112233", password: "loadtest password 0001" };
+    expect(JSON.parse(register?.body ?? "")).toEqual(account);
+    expect(JSON.parse(signIn?.body ?? "")).toEqual(account);
+    expect(account.username).toMatch(/^[A-Za-z0-9_]{1,32}$/);
+    expect(passwordProblem(account.username, account.password)).toBeUndefined();
   });
 });
 

@@ -12,6 +12,7 @@ import { isSampled, traceIdOf, traceparent } from "./trace-ids.ts";
 /** Route templates (the servers' metric label values) the plan calls. */
 export interface ValidationRoutes {
   readonly health: string;
+  readonly register: string;
   readonly signIn: string;
   readonly messages: string;
   readonly chatroom: string;
@@ -52,6 +53,7 @@ const pathOf = (route: string, chatroomId: string) => route.replace(":id", chatr
 export function plannedRequests(routes: ValidationRoutes): readonly PlannedRequest[] {
   return [
     { route: routes.health, method: "GET", status: 200 },
+    { route: routes.register, method: "POST", status: 201 },
     { route: routes.signIn, method: "POST", status: 200 },
     { route: routes.messages, method: "POST", status: 201 },
     { route: routes.messages, method: "POST", status: 400 },
@@ -63,19 +65,29 @@ export function plannedRequests(routes: ValidationRoutes): readonly PlannedReque
 /** "route method status", the key every count of the plan goes by (Prometheus labels joined by a space). */
 export const requestKey = (p: PlannedRequest): string => `${p.route} ${p.method} ${p.status}`;
 
-/** Setup, once before the load: the server must be healthy, then one user signs in. */
+/**
+ * The password of every load-test account: the server wants 10+ characters, not the username.
+ * Not a secret: the accounts exist only on the server under test.
+ */
+export const LOADTEST_PASSWORD = "loadtest password 0001";
+
+/** Registration (201) and sign-in (200) of `username`: what a new user does first. */
+export function accountRequests(routes: { readonly register: string; readonly signIn: string }, username: string): readonly PlanRequest[] {
+  const body = JSON.stringify({ username, password: LOADTEST_PASSWORD });
+  return [
+    { route: routes.register, method: "POST", status: 201, path: routes.register, headers: JSON_HEADERS, body, check: "registered (201)" },
+    { route: routes.signIn, method: "POST", status: 200, path: routes.signIn, headers: JSON_HEADERS, body, check: "signed in (200)" },
+  ];
+}
+
+/**
+ * Setup, once before the load: the server must be healthy, then a user of this run registers
+ * and signs in (health, register, sign-in, in that order; the sign-in's token is the load's).
+ */
 export function setupRequests(ctx: ValidationPlanContext): readonly PlanRequest[] {
   return [
     { route: ctx.routes.health, method: "GET", status: 200, path: ctx.routes.health, headers: {}, body: null, check: "healthy (200)" },
-    {
-      route: ctx.routes.signIn,
-      method: "POST",
-      status: 200,
-      path: ctx.routes.signIn,
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ username: `loadtest_${ctx.runId.slice(0, 8)}` }),
-      check: "signed in (200)",
-    },
+    ...accountRequests(ctx.routes, `loadtest_${ctx.runId.slice(0, 8)}`),
   ];
 }
 

@@ -9,6 +9,7 @@ import { SEED_CHATROOMS } from "../../server/seed.ts";
 import { overheadIterationRequests, overheadSetupRequests } from "../lib/overhead-plan.ts";
 import { arrivalConcurrency, iterationsOf, type OverheadShape } from "../lib/profiles.ts";
 import type { OverheadConfig } from "../lib/run-configs.ts";
+import { LOADTEST_SERVER_ENV } from "../lib/server-env.ts";
 import { failedThresholds, OVERHEAD_THRESHOLDS } from "../lib/thresholds.ts";
 import type { PlanRequest } from "../lib/validation-plan.ts";
 import { startChatServerProcess, type ProcessUsage } from "../../testkit/chat-server-process.ts";
@@ -52,7 +53,13 @@ export interface OverheadReport {
 
 const mb = (b: number) => Math.round((b / 1_048_576) * 10) / 10;
 
-const ROUTES = { health: "/healthz", signIn: "/api/auth/sign-in", messages: "/api/chatrooms/:id/messages", chatroom: "/api/chatrooms/:id" } as const;
+const ROUTES = {
+  health: "/healthz",
+  register: "/api/auth/register",
+  signIn: "/api/auth/sign-in",
+  messages: "/api/chatrooms/:id/messages",
+  chatroom: "/api/chatrooms/:id",
+} as const;
 
 async function sendOnce(baseUrl: string, r: PlanRequest): Promise<{ status: number; text: string }> {
   const res = await fetch(baseUrl + r.path, { method: r.method, headers: r.headers, ...(r.body !== null ? { body: r.body } : {}), signal: AbortSignal.timeout(10_000) });
@@ -65,11 +72,11 @@ async function runOnce(otlpHttp: string, shape: OverheadShape, telemetry: "off" 
     telemetry === "off"
       ? { OTEL_SDK_DISABLED: "true" }
       : { OTEL_SDK_DISABLED: "false", OTEL_EXPORTER_OTLP_ENDPOINT: otlpHttp, OTEL_TRACES_SAMPLER_ARG: "0.1" };
-  const server = await startChatServerProcess({ ...env, NODE_ENV: "production" });
+  const server = await startChatServerProcess({ ...env, ...LOADTEST_SERVER_ENV, NODE_ENV: "production" });
   try {
     const config: OverheadConfig = { baseUrl: server.url, shape, chatroomId: SEED_CHATROOMS[0]?.id ?? "1001", routes: ROUTES };
     await writeFile(join(workDir, `overhead-${telemetry}.config.json`), JSON.stringify(config, null, 1)).catch(() => undefined);
-    // Setup as the k6 script's (health, sign-in), counted like its requests.
+    // Setup as the k6 script's (health, register, sign-in), counted like its requests.
     let requests = 0;
     let token = "";
     for (const r of overheadSetupRequests(config)) {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABELS, METRICS } from "../../catalog/index.ts";
 import { traceIdOf } from "../lib/trace-ids.ts";
 import { startChatServerProcess } from "../../testkit/chat-server-process.ts";
+import { LOADTEST_SERVER_ENV } from "../lib/server-env.ts";
 import { startTestCollector, type TestCollector } from "../../testkit/collector.ts";
 import { driveValidation, type ValidationLoad } from "./validation-load.ts";
 
@@ -24,7 +25,7 @@ describe("validation load (vegeta + ws) against the chat server", () => {
   beforeAll(async () => {
     collector = await startTestCollector();
     dir = await mkdtemp(join(tmpdir(), "beacon-validation-load-"));
-    const server = await startChatServerProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint, OTEL_TRACES_SAMPLER_ARG: "0.1", OTEL_METRIC_EXPORT_INTERVAL: "1000" });
+    const server = await startChatServerProcess({ ...LOADTEST_SERVER_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint, OTEL_TRACES_SAMPLER_ARG: "0.1", OTEL_METRIC_EXPORT_INTERVAL: "1000" });
     try {
       load = await driveValidation(server, SHAPE, runId, dir);
     } finally {
@@ -40,6 +41,7 @@ describe("validation load (vegeta + ws) against the chat server", () => {
   it("sends exactly the plan, every request answered as planned", () => {
     expect(Object.fromEntries(load.expected)).toEqual({
       "/healthz GET 200": 1,
+      "/api/auth/register POST 201": 1,
       "/api/auth/sign-in POST 200": 1,
       "/api/chatrooms/:id/messages POST 201": 20,
       "/api/chatrooms/:id/messages POST 400": 2,
@@ -47,7 +49,7 @@ describe("validation load (vegeta + ws) against the chat server", () => {
       "/api/chatrooms/:id GET 404": 1,
     });
     expect(Object.fromEntries(load.sent)).toEqual(Object.fromEntries(load.expected));
-    expect(load.requests).toBe(27);
+    expect(load.requests).toBe(28);
     expect(load.droppedIterations).toBe(0);
     expect(load.failedThresholds).toEqual([]);
     expect(load.metrics["checks"]).toEqual({ rate: 1 });
@@ -93,6 +95,6 @@ describe("validation load (vegeta + ws) against the chat server", () => {
     const cfg = JSON.parse(await readFile(join(dir, "validation.config.json"), "utf8")) as { runId: string; shape: unknown; plan: unknown[] };
     expect(cfg.runId).toBe(runId);
     expect(cfg.shape).toEqual(SHAPE);
-    expect(cfg.plan).toHaveLength(6);
+    expect(cfg.plan).toHaveLength(7);
   });
 });

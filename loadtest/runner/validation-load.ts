@@ -21,19 +21,23 @@ import {
   type SubscriberContext,
   type ValidationPlanContext,
 } from "../lib/validation-plan.ts";
-import { chatroomChannel, EVENTS, WS_PATH } from "../../protocol/index.ts";
+import { chatroomChannel, EVENTS, WS_PATH, type ACCOUNT_ROUTES } from "../../protocol/index.ts";
 import { SEED_CHATROOMS } from "../../server/seed.ts";
 import { waitFor } from "../../stack/runner/stack-wait.ts";
 import { attack } from "./vegeta.ts";
 import { openSubscribers } from "./ws-subscribers.ts";
 
-/** Route templates the plan calls; `satisfies` checks them against the catalog's label values. */
+/**
+ * Route templates the plan calls; `satisfies` checks them against the catalog's label values,
+ * or protocol's account routes the catalog does not declare yet (registration).
+ */
 export const ROUTES = {
   health: "/healthz",
+  register: "/api/auth/register",
   signIn: "/api/auth/sign-in",
   messages: "/api/chatrooms/:id/messages",
   chatroom: "/api/chatrooms/:id",
-} as const satisfies Record<string, (typeof LABELS.API_ENDPOINTS)[number]>;
+} as const satisfies Record<string, (typeof LABELS.API_ENDPOINTS)[number] | (typeof ACCOUNT_ROUTES)[number][1]>;
 
 /** Every kind of request the plan sends. */
 export const VALIDATION_PLAN: readonly PlannedRequest[] = plannedRequests(ROUTES);
@@ -106,11 +110,14 @@ export async function driveValidation(server: { url: string; wsUrl: string }, sh
   const sent = new Map<string, number>();
   const count = (key: string) => sent.set(key, (sent.get(key) ?? 0) + 1);
 
-  const [health, signIn] = setupRequests(ctx);
-  if (!health || !signIn) throw new Error("validation plan has no setup requests");
+  const [health, register, signIn] = setupRequests(ctx);
+  if (!health || !register || !signIn) throw new Error("validation plan has no setup requests");
   const h = await sendOnce(server.url, health);
   count(requestKey({ ...health, status: h.status }));
   if (h.status !== health.status) throw new Error(`${server.url}${health.path} answered ${h.status}: is the chat server up?`);
+  const g = await sendOnce(server.url, register);
+  count(requestKey({ ...register, status: g.status }));
+  if (g.status !== register.status) throw new Error(`registration answered ${g.status}: ${g.text.slice(0, 200)}`);
   const s = await sendOnce(server.url, signIn);
   count(requestKey({ ...signIn, status: s.status }));
   if (s.status !== signIn.status) throw new Error(`sign-in answered ${s.status}: ${s.text.slice(0, 200)}`);
@@ -148,7 +155,7 @@ export async function driveValidation(server: { url: string; wsUrl: string }, sh
   const sentTargets = flat.slice(0, result.sent);
   const traces = sentTargets.filter(({ r }) => r.route === ROUTES.messages && r.status === 201).map(({ i }) => messageTrace(ctx, i));
   const expectedOfSent = new Map<string, number>();
-  for (const r of [health, signIn, ...sentTargets.map((t) => t.r)]) expectedOfSent.set(requestKey(r), (expectedOfSent.get(requestKey(r)) ?? 0) + 1);
+  for (const r of [health, register, signIn, ...sentTargets.map((t) => t.r)]) expectedOfSent.set(requestKey(r), (expectedOfSent.get(requestKey(r)) ?? 0) + 1);
   const requests = [...sent.values()].reduce((a, b) => a + b, 0);
   // A request answered as planned passes its check. Per (route, method, status) the answers can
   // only be matched by count (one URL takes both the 201 and the 400 posts), which is exact

@@ -17,7 +17,7 @@ import { startChatServer } from "../app.ts";
 import { FAULT_DELAY_MS, FAULT_HEADER } from "./fault-injection.ts";
 import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
-import { api, testConfig } from "../testing/test-server.ts";
+import { TEST_PASSWORD, api, testConfig, signUp } from "../testing/test-server.ts";
 
 let server: ChatServer;
 let token: string;
@@ -25,8 +25,7 @@ let userId: string;
 
 beforeAll(async () => {
   server = await startChatServer(testConfig(), createServerTelemetry());
-  const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "alice" } });
-  const signed = SignInResponse.parse(r.json);
+  const signed = await signUp(server.url, "alice");
   token = signed.token;
   userId = signed.user.id;
 });
@@ -36,7 +35,7 @@ const errorOf = (json: unknown) => ErrorResponse.parse(json).error;
 
 describe("sign-in", () => {
   it("returns a token and the user; signing in again keeps the user id", async () => {
-    const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "alice" } });
+    const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "alice", password: TEST_PASSWORD } });
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ token: expect.any(String), user: { id: userId, username: "alice" } });
     const body = SignInResponse.parse(r.json);
@@ -44,7 +43,7 @@ describe("sign-in", () => {
   });
 
   it("rejects a username with forbidden characters, naming the field", async () => {
-    const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "al ice!" } });
+    const r = await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "al ice!", password: TEST_PASSWORD } });
     expect(r.status).toBe(400);
     expect(errorOf(r.json)).toEqual({ code: "invalid_request", message: "invalid request body: username: letters, digits and _ only" });
   });
@@ -161,7 +160,7 @@ describe("posting a message", () => {
   it("401 with a token the server never issued", async () => {
     const r = await post({ content: "hi" }, { token: "not-a-token" });
     expect(r.status).toBe(401);
-    expect(errorOf(r.json)).toEqual({ code: "invalid_token", message: "token is not valid; sign in again" });
+    expect(errorOf(r.json)).toEqual({ code: "invalid_token", message: "token is not valid (expired, revoked or never issued); sign in again" });
   });
 
   it("401 with a malformed Authorization header", async () => {
@@ -309,7 +308,7 @@ describe("fault injection (x-beacon-fault)", () => {
   it("when on: 500 fails the handler, delay holds the answer, an unknown value is a 400", async () => {
     const faulty = await startChatServer(testConfig({ CHAT_SERVER_FAULT_INJECTION: "true" }), createServerTelemetry());
     try {
-      const signed = SignInResponse.parse((await api(faulty.url, "POST", "/api/auth/sign-in", { body: { username: "alice" } })).json);
+      const signed = (await signUp(faulty.url, "alice"));
       const send = (fault: string) =>
         api(faulty.url, "POST", "/api/chatrooms/1001/messages", { token: signed.token, body: { content: `fault ${fault}` }, headers: { [FAULT_HEADER]: fault } });
       const failed = await send("500");

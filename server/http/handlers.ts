@@ -1,8 +1,24 @@
-// One handler per route of the catalog's SERVER_ROUTES. Handlers validate with protocol's
-// schemas and throw ApiError for anything a client got wrong.
+// One handler per route of the catalog's SERVER_ROUTES and protocol's ACCOUNT_ROUTES. Handlers
+// validate with protocol's schemas and throw ApiError for anything a client got wrong.
+//
+// Accounts (issue 14): registration sets a password (hashed with scrypt, auth/passwords.ts);
+// sign-in checks it and answers the same 401 for an unknown user, an account without a
+// password and a wrong password, after the same KDF work, so neither the answer nor its
+// timing says which names exist. Sessions expire and are capped per user (state.ts); sign-out
+// revokes one. Rate limits (limits/rate-limits.ts) answer 429 with Retry-After: sign-in and
+// registration per address and failed sign-ins per account, posts per account, requests with
+// a bad or missing token per address.
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
-import { EVENTS, MAX_BODY_BYTES, MAX_HISTORY_PAGE, PostMessageRequest, SignInRequest, checkReplyFields } from "../../protocol/index.ts";
+import {
+  EVENTS,
+  MAX_BODY_BYTES,
+  MAX_HISTORY_PAGE,
+  PostMessageRequest,
+  RegisterRequest,
+  SignInRequest,
+  checkReplyFields,
+} from "../../protocol/index.ts";
 import type {
   ChatroomResponse,
   EmoteSetResponse,
@@ -13,6 +29,11 @@ import type {
   SignInResponse,
   UserResponse,
 } from "../../protocol/index.ts";
+import { KdfBusyError } from "../auth/passwords.ts";
+import type { PasswordHasher } from "../auth/passwords.ts";
+import type { RateLimits } from "../limits/rate-limits.ts";
+import { addressKey } from "../limits/token-bucket.ts";
+import type { TokenBuckets } from "../limits/token-bucket.ts";
 import { extractUrls } from "../links/extract-urls.ts";
 import type { LinkProcessor } from "../links/processor.ts";
 import { isMessageCursor } from "../state.ts";
@@ -26,6 +47,8 @@ export interface ApiDeps {
   readonly state: ChatState;
   readonly hub: ChatHub;
   readonly links: LinkProcessor;
+  readonly passwords: PasswordHasher;
+  readonly limits: RateLimits;
   readonly startedAt: number;
   /** Honour the x-beacon-fault request header (tests only; see fault-injection.ts). */
   readonly faultInjection: boolean;
@@ -46,15 +69,80 @@ type Handler = (c: HandlerContext) => Promise<ApiResult> | ApiResult;
 
 const ok = <T>(body: T, status = 200): ApiResult => ({ status, body });
 
-function requireUser(req: IncomingMessage, state: ChatState): User {
+/** The bucket's key for the client that sent `req`: its address (an IPv6 one by /64). */
+const clientAddress = (req: IncomingMessage) => addressKey(req.socket.remoteAddress);
+
+/** Takes a token from `buckets` for `key`, or throws 429 with Retry-After naming the limit. */
+function limit(buckets: TokenBuckets, key: string, what: string): void {
+  const waitS = buckets.take(key);
+  if (waitS > 0) throw new ApiError(429, "rate_limited", `${what}; retry in ${waitS} s`, { "retry-after": String(waitS) });
+}
+
+/**
+ * The signed-in user and their token. A missing or bad token is a 401, and counts against the
+ * sender's address: past its limit the answer is 429, so tokens cannot be tried at speed.
+ */
+function authenticate({ req, deps }: HandlerContext): { user: User; token: string } {
   const header = req.headers.authorization;
   const challenge = { "www-authenticate": 'Bearer realm="kicktalk-chat-server"' };
-  if (header === undefined) throw new ApiError(401, "missing_token", "Authorization header is missing; send 'Bearer <token>' from sign-in", challenge);
+  const refuse = (err: ApiError): never => {
+    limit(deps.limits.badTokensPerAddress, clientAddress(req), "too many requests without a valid token from this address");
+    throw err;
+  };
+  if (header === undefined) return refuse(new ApiError(401, "missing_token", "Authorization header is missing; send 'Bearer <token>' from sign-in", challenge));
   const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (m === null) throw new ApiError(401, "invalid_token", "Authorization header must be 'Bearer <token>'", challenge);
-  const user = state.userForToken(m[1] as string);
-  if (user === undefined) throw new ApiError(401, "invalid_token", "token is not valid; sign in again", challenge);
-  return user;
+  if (m === null) return refuse(new ApiError(401, "invalid_token", "Authorization header must be 'Bearer <token>'", challenge));
+  const token = m[1] as string;
+  const user = deps.state.userForToken(token);
+  if (user === undefined) return refuse(new ApiError(401, "invalid_token", "token is not valid (expired, revoked or never issued); sign in again", challenge));
+  return { user, token };
+}
+
+const requireUser = (c: HandlerContext): User => authenticate(c).user;
+
+/** Runs a password-hash operation, turning a full KDF queue into 503 with Retry-After. */
+async function kdf<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof KdfBusyError) throw new ApiError(503, "busy", err.message, { "retry-after": "1" });
+    throw err;
+  }
+}
+
+const INVALID_CREDENTIALS = () => new ApiError(401, "invalid_credentials", "username or password is wrong");
+
+async function register({ req, deps }: HandlerContext): Promise<ApiResult> {
+  limit(deps.limits.authPerAddress, clientAddress(req), "too many sign-in and registration attempts from this address");
+  const parsed = RegisterRequest.safeParse(await readJsonBody(req, MAX_BODY_BYTES));
+  if (!parsed.success) {
+    const weak = parsed.error.issues.find((i) => i.path[0] === "password" && i.code === "custom");
+    if (weak !== undefined) throw new ApiError(400, "weak_password", `password: ${weak.message}`);
+    throw new ApiError(400, "invalid_request", `invalid request body: ${describeZodError(parsed.error)}`);
+  }
+  const { username, password } = parsed.data;
+  // Registration has to say a name is taken; the per-address limit keeps that from being a fast oracle.
+  const taken = () => new ApiError(409, "username_taken", `username ${JSON.stringify(username)} is taken; pick another`);
+  if (deps.state.account(username) !== undefined) throw taken();
+  const hash = await kdf(() => deps.passwords.hash(password));
+  const user = deps.state.createUser(username, hash);
+  if (user === undefined) throw taken();
+  const token = deps.state.openSession(user.id);
+  return ok<SignInResponse>({ token, user: { id: user.id, username: user.username } }, 201);
+}
+
+async function signIn({ req, deps }: HandlerContext): Promise<ApiResult> {
+  limit(deps.limits.authPerAddress, clientAddress(req), "too many sign-in and registration attempts from this address");
+  const { username, password } = parseBody(SignInRequest, await readJsonBody(req, MAX_BODY_BYTES));
+  // Every attempt takes a token of the account's bucket; a good one gives it back.
+  const accountKey = username.toLowerCase();
+  limit(deps.limits.authPerAccount, accountKey, "too many failed sign-ins for this account");
+  const account = deps.state.account(username);
+  const good = await kdf(() => deps.passwords.verify(password, account?.passwordHash));
+  if (!good || account === undefined) throw INVALID_CREDENTIALS();
+  deps.limits.authPerAccount.refund(accountKey);
+  const token = deps.state.openSession(account.user.id);
+  return ok<SignInResponse>({ token, user: { id: account.user.id, username: account.user.username } });
 }
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -91,9 +179,11 @@ function historyQuery(req: IncomingMessage): { before?: string; limit?: number }
 
 const PostMessageBody = PostMessageRequest.superRefine(checkReplyFields);
 
-async function postMessage({ req, params, deps }: HandlerContext): Promise<ApiResult> {
-  const user = requireUser(req, deps.state);
+async function postMessage(c: HandlerContext): Promise<ApiResult> {
+  const { req, params, deps } = c;
+  const user = requireUser(c);
   const room = chatroomOr404(deps.state, params.id as string);
+  limit(deps.limits.postsPerAccount, user.id, "too many messages from this account");
   const body = await readJsonBody(req, MAX_BODY_BYTES);
   const parsed = PostMessageBody.safeParse(body);
   if (!parsed.success) {
@@ -122,10 +212,11 @@ async function postMessage({ req, params, deps }: HandlerContext): Promise<ApiRe
 }
 
 export const HANDLERS: Readonly<Record<RouteKey, Handler>> = {
-  "POST /api/auth/sign-in": async ({ req, deps }) => {
-    const { username } = parseBody(SignInRequest, await readJsonBody(req, MAX_BODY_BYTES));
-    const { token, user } = deps.state.signIn(username);
-    return ok<SignInResponse>({ token, user: { id: user.id, username: user.username } });
+  "POST /api/auth/register": register,
+  "POST /api/auth/sign-in": signIn,
+  "POST /api/auth/sign-out": (c) => {
+    c.deps.state.revokeSession(authenticate(c).token);
+    return { status: 204, body: undefined };
   },
   "GET /api/chatrooms": ({ deps }) => ok<ListChatroomsResponse>({ chatrooms: [...deps.state.chatrooms()] }),
   "GET /api/chatrooms/:id": ({ req, params, deps }) => {
@@ -142,17 +233,18 @@ export const HANDLERS: Readonly<Record<RouteKey, Handler>> = {
     return ok<EmoteSetResponse>({ chatroomId: room.id, emotes: [...(deps.state.emotes(room.id) ?? [])] });
   },
   "POST /api/chatrooms/:id/messages": postMessage,
-  "GET /api/users/:id": ({ req, params, deps }) => {
-    requireUser(req, deps.state);
-    const user = deps.state.user(params.id as string);
+  "GET /api/users/:id": (c) => {
+    const { params, deps } = c;
+    const user = deps.state.visibleUser(requireUser(c), params.id as string);
     if (user === undefined) throw new ApiError(404, "user_not_found", `user ${params.id} does not exist`);
     return ok<UserResponse>(user);
   },
-  "GET /api/links/:id": ({ req, params, deps }) => {
+  "GET /api/links/:id": (c) => {
+    const { params, deps } = c;
     // A link's status shows what the server read from its URL, so only those who may read
     // the room it was posted in see it. Anyone else gets the same 404 as for an id that never
     // existed, so ids cannot be probed.
-    const user = requireUser(req, deps.state);
+    const user = requireUser(c);
     const link = deps.links.get(params.id as string);
     if (link === undefined || !deps.state.mayReadChatroom(user, link.chatroomId)) {
       throw new ApiError(404, "link_not_found", `link ${params.id} does not exist`);

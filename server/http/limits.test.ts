@@ -8,7 +8,7 @@ import { ErrorResponse } from "../../protocol/index.ts";
 import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
-import { api, testConfig } from "../testing/test-server.ts";
+import { TEST_PASSWORD, api, signUp, testConfig } from "../testing/test-server.ts";
 
 const HEADERS_TIMEOUT_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,8 +128,9 @@ describe("content type and HEAD", () => {
     const none = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", body: new Uint8Array(Buffer.from('{"username":"x"}')) });
     expect(none.status).toBe(415);
     expect(ErrorResponse.parse(await none.json()).error.message).toBe("content-type must be application/json; got none");
+    await signUp(server.url, "typed");
     for (const type of ["application/json", "application/json; charset=utf-8", "Application/JSON"]) {
-      const r = await api(server.url, "POST", "/api/auth/sign-in", { raw: '{"username":"typed"}', headers: { "content-type": type } });
+      const r = await api(server.url, "POST", "/api/auth/sign-in", { raw: JSON.stringify({ username: "typed", password: TEST_PASSWORD }), headers: { "content-type": type } });
       expect(r.status, type).toBe(200);
     }
   });

@@ -13,6 +13,10 @@ import { matchRoute } from "./router.ts";
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   if (res.headersSent) return void res.end();
+  if (body === undefined) {
+    res.writeHead(status, headers);
+    return void res.end();
+  }
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
   res.end(text);

@@ -32,7 +32,7 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, match:
     const durationS = (performance.now() - start) / 1000;
     const labels = { route, method: methodLabel(req.method), status_code: String(status) };
     telemetry.instruments.httpRequests.record(1, labels);
-    telemetry.instruments.httpRequestDuration.record(durationS, labels);
+    telemetry.instruments.httpRequestDuration.record(durationS, { route, status_code: labels.status_code });
     if (match.kind === "matched" && match.key === "POST /api/chatrooms/:id/messages") {
       telemetry.instruments.messagesPosted.record(1, { outcome: status === 201 ? "accepted" : "rejected" });
     }

@@ -1,9 +1,12 @@
 // Matches a method and path against the catalog's SERVER_ROUTES, so the route template that
-// labels metrics and names spans is exactly the one the catalog declares.
+// labels metrics and names spans is exactly the one the catalog declares, plus protocol's
+// ACCOUNT_ROUTES, which the catalog does not declare yet (labelled with their own templates).
 import { SERVER_ROUTES } from "../../catalog/index.ts";
+import { ACCOUNT_ROUTES } from "../../protocol/index.ts";
 
-export type Route = (typeof SERVER_ROUTES)[number][1];
-type RouteEntry = (typeof SERVER_ROUTES)[number];
+const ROUTES = [...SERVER_ROUTES, ...ACCOUNT_ROUTES] as const;
+export type Route = (typeof ROUTES)[number][1];
+type RouteEntry = (typeof ROUTES)[number];
 /** "METHOD /route" of each declared route, e.g. "POST /api/chatrooms/:id/messages". */
 export type RouteKey = RouteEntry extends infer E ? (E extends readonly [infer M extends string, infer R extends string] ? `${M} ${R}` : never) : never;
 
@@ -15,7 +18,7 @@ export type RouteMatch =
 /** Ids are short tokens; anything else cannot name a resource and is not matched. */
 const PARAM = "([A-Za-z0-9_-]{1,64})";
 
-const COMPILED = SERVER_ROUTES.map(([method, route]) => ({
+const COMPILED = ROUTES.map(([method, route]) => ({
   method,
   route,
   names: [...route.matchAll(/:([a-z]+)/g)].map((m) => m[1] as string),

@@ -9,7 +9,7 @@ import { LinkStatus, PostMessageResponse, SignInResponse } from "../../protocol/
 import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
-import { api, testConfig } from "../testing/test-server.ts";
+import { api, testConfig, signUp } from "../testing/test-server.ts";
 
 /** Each page answers after this many ms: a slow site makes the queue matter. */
 const PAGE_MS = 100;
@@ -38,7 +38,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => site.close(() => resolve()));
 });
 
-const signIn = async (username: string) => SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username } })).json).token;
+const signIn = async (username: string) => (await signUp(server.url, username)).token;
 const post = async (token: string, content: string) => {
   const r = await api(server.url, "POST", "/api/chatrooms/1001/messages", { token, body: { content } });
   expect(r.status).toBe(201);

@@ -7,7 +7,7 @@ import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
 import { startFixtureSite } from "../testing/fixture-site.ts";
 import type { FixtureSite } from "../testing/fixture-site.ts";
-import { api, testConfig } from "../testing/test-server.ts";
+import { api, testConfig, signUp } from "../testing/test-server.ts";
 
 let server: ChatServer;
 let site: FixtureSite;
@@ -16,7 +16,7 @@ let token: string;
 beforeAll(async () => {
   site = await startFixtureSite();
   server = await startChatServer(testConfig({ LINK_FETCH_TIMEOUT_MS: "300", LINK_CONCURRENCY: "2", CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true" }), createServerTelemetry());
-  token = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "carol" } })).json).token;
+  token = (await signUp(server.url, "carol")).token;
 });
 afterAll(async () => {
   await server.close();

@@ -11,7 +11,7 @@ import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
-import { api } from "../testing/test-server.ts";
+import { TEST_RATE_LIMITS, api, signUp } from "../testing/test-server.ts";
 
 /** The internal services an attacker aims at: one port, on 127.0.0.1 and on ::1. */
 const internal: Server[] = [];
@@ -42,8 +42,8 @@ beforeAll(async () => {
   const probe = createServer();
   closedPort = await listen(probe, "127.0.0.1");
   await new Promise<void>((resolve) => probe.close(() => resolve()));
-  server = await startChatServer(loadConfig({ NODE_ENV: "production", PORT: "0", OTEL_SDK_DISABLED: "true", LINK_FETCH_TIMEOUT_MS: "1000" }), createServerTelemetry());
-  token = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "mallory" } })).json).token;
+  server = await startChatServer(loadConfig({ NODE_ENV: "production", PORT: "0", OTEL_SDK_DISABLED: "true", LINK_FETCH_TIMEOUT_MS: "1000", ...TEST_RATE_LIMITS }), createServerTelemetry());
+  token = (await signUp(server.url, "mallory")).token;
 });
 afterAll(async () => {
   await server.close();
@@ -108,7 +108,7 @@ describe("link status", () => {
     const anonymous = await api(server.url, "GET", `/api/links/${id}`);
     expect(anonymous.status).toBe(401);
     expect(ErrorResponse.parse(anonymous.json).error.code).toBe("missing_token");
-    const reader = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "reader" } })).json).token;
+    const reader = (await signUp(server.url, "reader")).token;
     expect((await status(id, reader)).id).toBe(id);
   });
 

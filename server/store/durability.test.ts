@@ -10,7 +10,7 @@ import { ChatroomResponse, PostMessageResponse, SignInResponse } from "../../pro
 import type { ChatMessage } from "../../protocol/index.ts";
 import { startChatServerProcess } from "../../testkit/chat-server-process.ts";
 import type { ChatServerProcess } from "../../testkit/chat-server-process.ts";
-import { api } from "../testing/test-server.ts";
+import { TEST_ENV, api, signUp } from "../testing/test-server.ts";
 
 const WORKERS = 16;
 /** Bounds of the load: whichever comes first. */
@@ -20,7 +20,7 @@ const MAX_LOAD_MS = 3000;
 const KILL_AFTER_ACKS = 300;
 
 const dir = mkdtempSync(join(tmpdir(), "beacon-durability-"));
-const env = { OTEL_SDK_DISABLED: "true", CHAT_SERVER_DB_PATH: join(dir, "chat.sqlite") };
+const env = { ...TEST_ENV, OTEL_SDK_DISABLED: "true", CHAT_SERVER_DB_PATH: join(dir, "chat.sqlite") };
 const children: ChatServerProcess[] = [];
 
 afterAll(async () => {
@@ -51,7 +51,7 @@ async function wholeHistory(url: string, room: string): Promise<ChatMessage[]> {
 describe("durable messages", () => {
   it("keeps every acknowledged message exactly once across a kill -9 mid-load", async () => {
     const first = await start();
-    const token = SignInResponse.parse((await api(first.url, "POST", "/api/auth/sign-in", { body: { username: "durable" } })).json).token;
+    const token = (await signUp(first.url, "durable")).token;
     const acked = new Map<string, string>();
     let attempted = 0;
     let killed = false;

@@ -64,6 +64,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX links_unfinished ON links (status) WHERE status IN ('pending', 'processing');
     `,
   },
+  {
+    version: 2,
+    name: "passwords, expiring sessions, user lookup by sender (issue 14)",
+    sql: `
+      -- Sessions issued before passwords proved nothing about who held them: all are revoked.
+      DELETE FROM sessions;
+      -- PHC-style scrypt hash (server/auth/passwords.ts). NULL: the account has no password
+      -- (created before passwords) and cannot sign in; its name stays taken.
+      ALTER TABLE users ADD COLUMN password_hash TEXT;
+      -- Epoch ms: when the session was issued (absolute expiry) and last used (idle expiry).
+      ALTER TABLE sessions ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sessions ADD COLUMN last_used_ms INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX sessions_by_user ON sessions (user_id, created_ms);
+      CREATE INDEX sessions_by_age ON sessions (created_ms);
+      CREATE INDEX messages_by_sender ON messages (sender_id);
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -12,7 +12,7 @@ import { startFixtureSite } from "../testing/fixture-site.ts";
 import type { FixtureSite } from "../testing/fixture-site.ts";
 import { startInMemoryTelemetry } from "../testing/in-memory-telemetry.ts";
 import type { InMemoryTelemetry, MetricPoint } from "../testing/in-memory-telemetry.ts";
-import { api, testConfig } from "../testing/test-server.ts";
+import { api, testConfig, signUp } from "../testing/test-server.ts";
 import { connect } from "../testing/ws-client.ts";
 
 const TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
@@ -29,7 +29,7 @@ beforeAll(async () => {
   t = startInMemoryTelemetry(config);
   server = await startChatServer(config, t.running.telemetry);
   site = await startFixtureSite();
-  token = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "dora" } })).json).token;
+  token = (await signUp(server.url, "dora")).token;
 });
 afterEach(async () => {
   await server.links.idle();

@@ -5,8 +5,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpan
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatServerSampler } from "./sampling.ts";
 import { ATTR_URL_PATH } from "./semconv.ts";
-import { TailBufferSpanProcessor } from "./tail-buffer.ts";
 import type { ForcedReason } from "./tail-buffer.ts";
+import { TailSamplingTracerProvider } from "./tail-tracer.ts";
 
 const exporter = new InMemorySpanExporter();
 afterEach(() => exporter.reset());
@@ -14,18 +14,20 @@ afterEach(() => exporter.reset());
 function setup(opts: { ratio: number; forcedSampling?: boolean; maxSpans?: number }) {
   const forced: ForcedReason[] = [];
   const dropped: number[] = [];
-  const buffer = new TailBufferSpanProcessor({
-    next: new SimpleSpanProcessor(exporter),
+  const sampler = new ChatServerSampler({ ratio: opts.ratio, forcedSampling: opts.forcedSampling ?? true });
+  if (opts.forcedSampling === false) {
+    const provider = new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    return { tracer: provider.getTracer("test"), buffer: undefined, forced, dropped };
+  }
+  const provider = new TailSamplingTracerProvider({
+    sampler,
+    exportProcessor: new SimpleSpanProcessor(exporter),
     slowMs: 500,
     maxSpans: opts.maxSpans ?? 100,
     onForced: (r) => forced.push(r),
     onDropped: (n) => dropped.push(n),
   });
-  const provider = new BasicTracerProvider({
-    sampler: new ChatServerSampler({ ratio: opts.ratio, forcedSampling: opts.forcedSampling ?? true }),
-    spanProcessors: [buffer],
-  });
-  return { tracer: provider.getTracer("test"), buffer, forced, dropped };
+  return { tracer: provider.getTracer("test"), buffer: provider.buffer, forced, dropped };
 }
 
 const exportedNames = () => exporter.getFinishedSpans().map((s) => s.name).sort();
@@ -69,7 +71,7 @@ describe("ChatServerSampler", () => {
   });
 });
 
-describe("TailBufferSpanProcessor", () => {
+describe("TailBuffer", () => {
   it("exports a skipped trace whose child span failed, root and child alike", () => {
     const { tracer, forced } = setup({ ratio: 0 });
     const root = tracer.startSpan("POST /x", { kind: SpanKind.SERVER });
@@ -117,8 +119,8 @@ describe("TailBufferSpanProcessor", () => {
       for (let i = 0; i < 2; i++) tracer.startSpan("child", {}, trace.setSpan(context.active(), root)).end();
     }
     expect(dropped).toEqual([2]);
-    expect(buffer.droppedSpans).toBe(2);
-    expect(buffer.bufferedSpans).toBe(2);
+    expect(buffer?.droppedSpans).toBe(2);
+    expect(buffer?.bufferedSpans).toBe(2);
     // The evicted trace stays dropped even if it errs later.
     roots[0]!.setStatus({ code: SpanStatusCode.ERROR });
     roots[0]!.end();

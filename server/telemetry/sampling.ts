@@ -8,8 +8,11 @@ import { ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler } from "
 import type { Sampler, SamplingResult } from "@opentelemetry/sdk-trace-base";
 import { ATTR_URL_PATH } from "./semconv.ts";
 
-/** Paths whose requests are always sampled: sign-in is rare and the start of every session. */
-export const FORCED_PATHS: ReadonlySet<string> = new Set(["/api/auth/sign-in"]);
+/**
+ * Paths whose requests are always sampled: registration and sign-in are rare (rate-limited per
+ * address) and the start of every session.
+ */
+export const FORCED_PATHS: ReadonlySet<string> = new Set(["/api/auth/sign-in", "/api/auth/register"]);
 
 /** Turns "drop" into "record but do not export", so the tail buffer can still decide. */
 class RecordOnlyWhenDropped implements Sampler {

@@ -9,10 +9,10 @@
 // (+18 MB heap used, +34 MB heap reserved); the per-signal packages this file uses cost
 // +8 MB. Seed 002 allows < 10 MB in all, so the providers are built here from the same
 // parts NodeSDK would use, and registered the same way (bench/sdk-import-cost.ts measures both imports side by side).
+import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { context, createNoopMeter, metrics, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
@@ -30,8 +30,10 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic
 import { PROCESS_TYPES, SERVER_SERVICE } from "../../catalog/index.ts";
 import type { ServerConfig } from "../config.ts";
 import { SCOPE_VERSION, createServerTelemetry } from "./api-telemetry.ts";
+import { UnboundEmitterContextManager } from "./context-manager.ts";
 import { ChatServerSampler } from "./sampling.ts";
-import { TailBufferSpanProcessor } from "./tail-buffer.ts";
+import type { TailBuffer } from "./tail-buffer.ts";
+import { TailSamplingTracerProvider } from "./tail-tracer.ts";
 import type { ServerTelemetry } from "./types.ts";
 
 /**
@@ -54,7 +56,7 @@ export interface RunningTelemetry {
   readonly enabled: boolean;
   readonly telemetry: ServerTelemetry;
   /** The forced-sampling buffer, when forced sampling is on. */
-  readonly tailBuffer: TailBufferSpanProcessor | undefined;
+  readonly tailBuffer: TailBuffer | undefined;
   /** Flushes and stops every signal; resolves within `shutdownTimeoutMs` even if the gateway hangs. */
   shutdown(): Promise<{ readonly timedOut: boolean }>;
 }
@@ -78,36 +80,41 @@ export function startTelemetry(config: ServerConfig, overrides: TelemetryOverrid
 
   // The buffer reports through instruments that exist only once the SDK has started.
   let telemetry: ServerTelemetry | undefined;
-  const tailBuffer = t.forcedSampling
-    ? new TailBufferSpanProcessor({
-        next: exportSpans,
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: SERVER_SERVICE,
+    [ATTR_SERVICE_VERSION]: SCOPE_VERSION,
+    // Issue 12 defect 9: one id per process (semconv: a UUID), so two replicas write two series
+    // (Prometheus `instance`) instead of overwriting one another's.
+    "service.instance.id": randomUUID(),
+    "process.type": PROCESS_TYPES.server,
+    "deployment.environment.name": config.env,
+  });
+  // Host and process resource detectors are not run: they add nothing a dashboard uses.
+  const meterProvider = new MeterProvider({ resource, readers: [metricReader] });
+  const sampler = new ChatServerSampler({ ratio: t.sampleRatio, forcedSampling: t.forcedSampling });
+  // With forced sampling, spans the ratio skips are compact deferred records (tail-tracer.ts),
+  // materialised only when their trace ends in error or slow.
+  const tailSampling = t.forcedSampling
+    ? new TailSamplingTracerProvider({
+        resource,
+        sampler,
+        exportProcessor: exportSpans,
         slowMs: t.slowRequestMs,
         maxSpans: t.traceBufferSpans,
         onForced: (reason) => telemetry?.instruments.tracesForceSampled.record(1, { reason }),
         onDropped: (n) => telemetry?.instruments.serverTelemetryDropped.record(n, { signal: "traces", reason: "queue_full" }),
       })
     : undefined;
-
-  const resource = resourceFromAttributes({
-    [ATTR_SERVICE_NAME]: SERVER_SERVICE,
-    [ATTR_SERVICE_VERSION]: SCOPE_VERSION,
-    "process.type": PROCESS_TYPES.server,
-    "deployment.environment.name": config.env,
-  });
-  // Host and process resource detectors are not run: they add nothing a dashboard uses.
-  const meterProvider = new MeterProvider({ resource, readers: [metricReader] });
-  const tracerProvider = new BasicTracerProvider({
-    resource,
-    sampler: new ChatServerSampler({ ratio: t.sampleRatio, forcedSampling: t.forcedSampling }),
-    spanProcessors: [tailBuffer ?? exportSpans],
-  });
+  const tracerProvider = tailSampling ?? new BasicTracerProvider({ resource, sampler, spanProcessors: [exportSpans] });
+  const tailBuffer = tailSampling?.buffer;
   const loggerProvider = new LoggerProvider({
     resource,
     processors: [overrides.exportImmediately ? new SimpleLogRecordProcessor({ exporter: logExporter }) : new BatchLogRecordProcessor({ exporter: logExporter, ...BATCH })],
   });
-  // What NodeSDK.start() registers: AsyncLocalStorage context, W3C trace context + baggage
-  // propagation (its default), and the three providers as the API globals.
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // What NodeSDK.start() registers: AsyncLocalStorage context (without EventEmitter binding:
+  // context-manager.ts says why), W3C trace context + baggage propagation (its default), and
+  // the three providers as the API globals.
+  context.setGlobalContextManager(new UnboundEmitterContextManager().enable());
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   metrics.setGlobalMeterProvider(meterProvider);
   trace.setGlobalTracerProvider(tracerProvider);

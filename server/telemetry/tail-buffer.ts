@@ -1,21 +1,31 @@
-// Forced sampling of errors and slow requests (seed 002). Head sampling cannot see either
-// when a span starts, so traces it skips are recorded (sampling.ts) and held here until their
-// local root span ends: a trace with an error span, or whose root is a server span that took
-// at least `slowMs`, is exported as if sampled; the rest is discarded. The buffer is bounded
-// in spans; when full the oldest trace is evicted and its spans are counted as dropped.
+// Forced sampling of errors and slow requests (seed 002). Head sampling cannot see either when
+// a span starts, so a span the ratio skips is not an SDK span at all but a DeferredSpan: a
+// compact record of what an export would need (names, ids, times, status, references to the
+// attribute objects the caller built anyway), a fraction of a full SDK span's allocation. It is
+// held here until its trace's local root ends: a trace with an error span, or whose root is a
+// server span that took at least `slowMs`, is materialised into ReadableSpans (sampled flag
+// set, full attributes) and exported as if sampled; the rest is dropped without ever having
+// been an SDK span. The buffer is bounded in spans; when full the oldest trace is evicted and
+// its spans are counted as dropped. (Until issue 14 every skipped request was a full SDK span:
+// ~22 KB more allocation per request than telemetry off, which V8 answered by growing its heap.)
 import { SpanKind, SpanStatusCode, TraceFlags } from "@opentelemetry/api";
-import type { Context } from "@opentelemetry/api";
-import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { Attributes, AttributeValue, Exception, HrTime, Link, Span, SpanContext, SpanStatus, TimeInput } from "@opentelemetry/api";
+import { hrTimeToMilliseconds, millisToHrTime, timeInputToHrTime } from "@opentelemetry/core";
+import type { InstrumentationScope } from "@opentelemetry/core";
+import type { Resource } from "@opentelemetry/resources";
+import type { ReadableSpan, SpanProcessor, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from "./semconv.ts";
 
 export type ForcedReason = "error" | "slow";
 
 export interface TailBufferOptions {
-  /** Receives sampled spans, and buffered spans of traces found critical. */
+  /** Receives the spans of traces found critical, materialised and flagged sampled. */
   readonly next: SpanProcessor;
+  /** The resource materialised spans carry (the tracer provider's). */
+  readonly resource: Resource;
   /** Server root spans at least this long (ms) are exported. */
   readonly slowMs: number;
-  /** Most spans held across all undecided traces. */
+  /** Most ended spans held across all undecided traces. */
   readonly maxSpans: number;
   readonly onForced?: (reason: ForcedReason) => void;
   readonly onDropped?: (spans: number) => void;
@@ -23,26 +33,160 @@ export interface TailBufferOptions {
 
 /** How many decided trace ids are remembered, so spans ending after their root follow it. */
 const DECIDED_MEMORY = 1024;
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
-const isSampled = (span: ReadableSpan) => (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
-const isLocalRoot = (span: ReadableSpan) => span.parentSpanContext === undefined || span.parentSpanContext.isRemote === true;
-const durationMs = (span: ReadableSpan) => span.duration[0] * 1e3 + span.duration[1] / 1e6;
+/** Epoch ms now, to the microsecond, without allocating an HrTime. */
+const nowMs = () => performance.timeOrigin + performance.now();
+const toMs = (t: TimeInput | undefined) => (t === undefined ? nowMs() : hrTimeToMilliseconds(timeInputToHrTime(t)));
 
-function isError(span: ReadableSpan): boolean {
-  if (span.status.code === SpanStatusCode.ERROR) return true;
-  const status = span.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE];
-  return span.kind === SpanKind.SERVER && typeof status === "number" && status >= 500;
+/**
+ * A span head sampling skipped, recorded compactly until its trace is decided. It behaves as a
+ * recording span to its callers (instrumentation-http sets its attributes and status on it)
+ * and carries real ids, so children and log records correlate with it.
+ */
+export class DeferredSpan implements Span {
+  readonly #buffer: TailBuffer;
+  readonly #context: SpanContext;
+  readonly #parent: SpanContext | undefined;
+  readonly #kind: SpanKind;
+  readonly #scope: InstrumentationScope;
+  readonly #startMs: number;
+  #name: string;
+  #endMs = -1;
+  /** The caller's own start attributes, by reference (no copy); later ones go to #extra. */
+  readonly #attributes: Attributes;
+  #extra: Record<string, AttributeValue> | undefined;
+  #status: SpanStatus = UNSET;
+  #events: TimedEvent[] | undefined;
+  #links: Link[] | undefined;
+
+  constructor(
+    buffer: TailBuffer,
+    scope: InstrumentationScope,
+    name: string,
+    context: SpanContext,
+    parent: SpanContext | undefined,
+    kind: SpanKind,
+    attributes: Attributes | undefined,
+    links: Link[] | undefined,
+    startTime: TimeInput | undefined,
+  ) {
+    this.#buffer = buffer;
+    this.#scope = scope;
+    this.#name = name;
+    this.#context = context;
+    this.#parent = parent;
+    this.#kind = kind;
+    this.#attributes = attributes ?? NO_ATTRIBUTES;
+    this.#links = links !== undefined && links.length > 0 ? links : undefined;
+    this.#startMs = toMs(startTime);
+  }
+
+  spanContext(): SpanContext {
+    return this.#context;
+  }
+  get name(): string {
+    return this.#name;
+  }
+  get kind(): SpanKind {
+    return this.#kind;
+  }
+  get parentSpanContext(): SpanContext | undefined {
+    return this.#parent;
+  }
+  get durationMs(): number {
+    return this.#endMs - this.#startMs;
+  }
+  get isLocalRoot(): boolean {
+    return this.#parent === undefined || this.#parent.isRemote === true;
+  }
+  /** An error status, or a server span answered with a 5xx. */
+  get isError(): boolean {
+    if (this.#status.code === SpanStatusCode.ERROR) return true;
+    const status = this.#extra?.[ATTR_HTTP_RESPONSE_STATUS_CODE] ?? this.#attributes[ATTR_HTTP_RESPONSE_STATUS_CODE];
+    return this.#kind === SpanKind.SERVER && typeof status === "number" && status >= 500;
+  }
+
+  setAttribute(key: string, value: AttributeValue | undefined): this {
+    if (this.#endMs < 0 && value !== undefined && value !== null) (this.#extra ??= {})[key] = value;
+    return this;
+  }
+  setAttributes(attributes: Attributes): this {
+    for (const key in attributes) this.setAttribute(key, attributes[key]);
+    return this;
+  }
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    if (this.#endMs >= 0) return this;
+    const isTime = typeof attributesOrTime === "number" || attributesOrTime instanceof Date || Array.isArray(attributesOrTime);
+    const attributes = isTime ? undefined : (attributesOrTime as Attributes | undefined);
+    const at = isTime ? (attributesOrTime as TimeInput) : time;
+    (this.#events ??= []).push({ name, time: millisToHrTime(toMs(at)), ...(attributes ? { attributes } : {}), droppedAttributesCount: 0 });
+    return this;
+  }
+  addLink(link: Link): this {
+    (this.#links ??= []).push(link);
+    return this;
+  }
+  addLinks(links: Link[]): this {
+    for (const l of links) this.addLink(l);
+    return this;
+  }
+  setStatus(status: SpanStatus): this {
+    if (this.#endMs < 0) this.#status = status;
+    return this;
+  }
+  updateName(name: string): this {
+    if (this.#endMs < 0) this.#name = name;
+    return this;
+  }
+  isRecording(): boolean {
+    return this.#endMs < 0;
+  }
+  /** As the SDK records it: an "exception" event with the semconv exception attributes. */
+  recordException(exception: Exception, time?: TimeInput): void {
+    const e = typeof exception === "string" ? { message: exception } : exception;
+    const attributes: Attributes = {};
+    if ("name" in e && e.name) attributes["exception.type"] = e.name;
+    else if ("code" in e && e.code !== undefined) attributes["exception.type"] = String(e.code);
+    if (e.message) attributes["exception.message"] = e.message;
+    if (e.stack) attributes["exception.stacktrace"] = e.stack;
+    this.addEvent("exception", attributes, time);
+  }
+  end(endTime?: TimeInput): void {
+    if (this.#endMs >= 0) return;
+    this.#endMs = Math.max(this.#startMs, toMs(endTime));
+    this.#buffer.onEnd(this);
+  }
+
+  /** The full span an exporter takes, flagged sampled; only for traces that are kept. */
+  materialise(resource: Resource): ReadableSpan {
+    const context: SpanContext = { ...this.#context, traceFlags: this.#context.traceFlags | TraceFlags.SAMPLED };
+    return {
+      name: this.#name,
+      kind: this.#kind,
+      spanContext: () => context,
+      parentSpanContext: this.#parent,
+      startTime: millisToHrTime(this.#startMs),
+      endTime: millisToHrTime(this.#endMs),
+      duration: millisToHrTime(this.#endMs - this.#startMs) as HrTime,
+      status: this.#status,
+      attributes: this.#extra === undefined ? { ...this.#attributes } : { ...this.#attributes, ...this.#extra },
+      links: this.#links ?? [],
+      events: this.#events ?? [],
+      ended: true,
+      resource,
+      instrumentationScope: this.#scope,
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    };
+  }
 }
 
-/** A view of a recorded span with the sampled flag set, so exporting processors accept it. */
-function asSampled(span: ReadableSpan): ReadableSpan {
-  const ctx = { ...span.spanContext(), traceFlags: span.spanContext().traceFlags | TraceFlags.SAMPLED };
-  return Object.create(span, { spanContext: { value: () => ctx } }) as ReadableSpan;
-}
-
-export class TailBufferSpanProcessor implements SpanProcessor {
+export class TailBuffer {
   readonly #opts: TailBufferOptions;
-  readonly #pending = new Map<string, ReadableSpan[]>();
+  readonly #pending = new Map<string, DeferredSpan[]>();
   readonly #decided = new Map<string, boolean>();
   #buffered = 0;
   #dropped = 0;
@@ -59,18 +203,15 @@ export class TailBufferSpanProcessor implements SpanProcessor {
     return this.#buffered;
   }
 
-  onStart(span: Span, parentContext: Context): void {
-    this.#opts.next.onStart(span, parentContext);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    if (isSampled(span)) return this.#opts.next.onEnd(span);
+  onEnd(span: DeferredSpan): void {
     const traceId = span.spanContext().traceId;
     const decided = this.#decided.get(traceId);
     if (decided !== undefined) {
-      if (decided) this.#opts.next.onEnd(asSampled(span));
+      if (decided) this.#export(span);
       return;
     }
+    // The common case, a request without children: decided at once, nothing held.
+    if (span.isLocalRoot && !this.#pending.has(traceId)) return this.#decide(traceId, span, [span], false);
     let spans = this.#pending.get(traceId);
     if (spans === undefined) {
       spans = [];
@@ -78,22 +219,28 @@ export class TailBufferSpanProcessor implements SpanProcessor {
     }
     spans.push(span);
     this.#buffered++;
-    if (isLocalRoot(span)) this.#decide(traceId, span, spans);
+    if (span.isLocalRoot) this.#decide(traceId, span, spans, true);
     else this.#evictWhileFull();
   }
 
-  #decide(traceId: string, root: ReadableSpan, spans: ReadableSpan[]): void {
-    this.#pending.delete(traceId);
-    this.#buffered -= spans.length;
-    const reason: ForcedReason | undefined = spans.some(isError)
+  #decide(traceId: string, root: DeferredSpan, spans: DeferredSpan[], held: boolean): void {
+    if (held) {
+      this.#pending.delete(traceId);
+      this.#buffered -= spans.length;
+    }
+    const reason: ForcedReason | undefined = spans.some((s) => s.isError)
       ? "error"
-      : root.kind === SpanKind.SERVER && durationMs(root) >= this.#opts.slowMs
+      : root.kind === SpanKind.SERVER && root.durationMs >= this.#opts.slowMs
         ? "slow"
         : undefined;
     this.#remember(traceId, reason !== undefined);
     if (reason === undefined) return;
     this.#opts.onForced?.(reason);
-    for (const s of spans) this.#opts.next.onEnd(asSampled(s));
+    for (const s of spans) this.#export(s);
+  }
+
+  #export(span: DeferredSpan): void {
+    this.#opts.next.onEnd(span.materialise(this.#opts.resource));
   }
 
   #remember(traceId: string, exported: boolean): void {
@@ -117,14 +264,9 @@ export class TailBufferSpanProcessor implements SpanProcessor {
     }
   }
 
-  forceFlush(): Promise<void> {
-    return this.#opts.next.forceFlush();
-  }
-
   /** Undecided traces at shutdown are discarded: their roots never ended, so nothing is known. */
-  shutdown(): Promise<void> {
+  shutdown(): void {
     this.#pending.clear();
     this.#buffered = 0;
-    return this.#opts.next.shutdown();
   }
 }

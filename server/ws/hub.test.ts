@@ -4,7 +4,7 @@ import { CLOSE_CODES, EVENTS, PostMessageResponse, SignInResponse, chatroomChann
 import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
-import { api, testConfig } from "../testing/test-server.ts";
+import { api, testConfig, signUp } from "../testing/test-server.ts";
 import { connect } from "../testing/ws-client.ts";
 import type { TestSocket } from "../testing/ws-client.ts";
 
@@ -14,7 +14,7 @@ const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   server = await startChatServer(testConfig(), createServerTelemetry());
-  token = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "bob" } })).json).token;
+  token = (await signUp(server.url, "bob")).token;
 });
 afterAll(async () => {
   for (const s of sockets) s.ws.terminate();

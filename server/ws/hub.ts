@@ -7,7 +7,9 @@
 // (origin.ts); a client that does not read what it is sent is closed (1013) once its unsent
 // backlog passes maxBufferedBytes, instead of the server buffering without end; subscribing
 // again to a channel already subscribed changes nothing; presence events are coalesced per
-// room (presence.ts).
+// room (presence.ts). Upgrades per address are rate-limited (429), and so are frames, per
+// address and per socket: a socket past either limit is closed (1008, "rate_limited"), as is
+// one that keeps presenting bad tokens past its address's limit.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -18,6 +20,9 @@ import type { RawData } from "ws";
 import { SPAN_FAMILIES } from "../../catalog/index.ts";
 import { CLOSE_CODES, ClientFrame, EVENTS, type PresenceEvent, WS_PATH, chatroomChannel } from "../../protocol/index.ts";
 import { describeZodError } from "../http/errors.ts";
+import type { RateLimits } from "../limits/rate-limits.ts";
+import { addressKey } from "../limits/token-bucket.ts";
+import type { TokenBuckets } from "../limits/token-bucket.ts";
 import type { ChatState, User } from "../state.ts";
 import { ATTR_CHATROOM_ID, ATTR_CHAT_CLOSE_REASON, ATTR_CHAT_EVENT, ATTR_CHAT_SUBSCRIBERS } from "../telemetry/semconv.ts";
 import type { ServerTelemetry } from "../telemetry/types.ts";
@@ -25,8 +30,8 @@ import { originAllowed } from "./origin.ts";
 import { PresenceCoalescer } from "./presence.ts";
 import type { PresenceChange } from "./presence.ts";
 
-/** "slow_consumer" needs adding to the catalog's WS_CLOSE_REASON enum. */
-type CloseReason = "client_close" | "server_close" | "ping_timeout" | "error" | "shutdown" | "slow_consumer";
+/** "slow_consumer" and "rate_limited" need adding to the catalog's WS_CLOSE_REASON enum. */
+type CloseReason = "client_close" | "server_close" | "ping_timeout" | "error" | "shutdown" | "slow_consumer" | "rate_limited";
 type PushedEvent = "chat_message" | "emote_set_update" | "presence" | "pong" | "reconnect";
 
 const [SPAN_SUBSCRIBE, SPAN_PUBLISH, SPAN_DISCONNECT] = SPAN_FAMILIES.chatServer.names;
@@ -40,6 +45,8 @@ const EVENT_LABEL = {
 export type ChannelEvent = keyof typeof EVENT_LABEL;
 
 const CHANNEL = /^chatrooms\.([A-Za-z0-9_-]{1,64})\.v2$/;
+/** RFC 6455 policy violation: the close code of a socket past a rate limit. */
+const POLICY_VIOLATION = 1008;
 /** Close codes a client sends when it leaves on purpose (normal, going away, no status). */
 const CLIENT_CLOSE_CODES = new Set([1000, 1001, 1005]);
 /**
@@ -52,6 +59,10 @@ interface Client {
   readonly ws: WebSocket;
   readonly socketId: string;
   readonly channels: Set<string>;
+  /** Rate-limit key of the client's address. */
+  readonly address: string;
+  /** This socket's own frame budget. */
+  readonly frames: TokenBuckets;
   user: User | undefined;
   alive: boolean;
   closeReason: CloseReason | undefined;
@@ -60,6 +71,7 @@ interface Client {
 export interface ChatHubOptions {
   readonly state: ChatState;
   readonly telemetry: ServerTelemetry;
+  readonly limits: RateLimits;
   readonly heartbeatMs: number;
   /** Unsent bytes one socket may hold before it is closed as a slow consumer. */
   readonly maxBufferedBytes: number;
@@ -97,7 +109,12 @@ export class ChatHub {
       if (!originAllowed(origin, this.#opts.allowedOrigins)) {
         return refuseUpgrade(socket, "403 Forbidden", `origin ${JSON.stringify(origin)} may not open a WebSocket here`);
       }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws));
+      const address = addressKey(req.socket.remoteAddress);
+      const waitS = this.#opts.limits.wsConnectsPerAddress.take(address);
+      if (waitS > 0) {
+        return refuseUpgrade(socket, "429 Too Many Requests", `too many WebSocket connections from this address; retry in ${waitS} s`, { "Retry-After": String(waitS) });
+      }
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, address));
     });
   }
 
@@ -151,8 +168,17 @@ export class ChatHub {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #onConnection(ws: WebSocket): void {
-    const client: Client = { ws, socketId: randomUUID(), channels: new Set(), user: undefined, alive: true, closeReason: undefined };
+  #onConnection(ws: WebSocket, address: string): void {
+    const client: Client = {
+      ws,
+      socketId: randomUUID(),
+      channels: new Set(),
+      address,
+      frames: this.#opts.limits.socketFrames(),
+      user: undefined,
+      alive: true,
+      closeReason: undefined,
+    };
     this.#clients.add(client);
     this.#opts.telemetry.instruments.wsConnectionsActive.record(1, {});
     ws.on("pong", () => (client.alive = true));
@@ -164,6 +190,13 @@ export class ChatHub {
   }
 
   #onFrame(client: Client, data: RawData, isBinary: boolean): void {
+    if (client.closeReason === "rate_limited") return;
+    const { limits } = this.#opts;
+    if (client.frames.take("socket") > 0) {
+      limits.noteSocketLimited();
+      return this.#dropRateLimited(client, "too many frames on this socket");
+    }
+    if (limits.wsFramesPerAddress.take(client.address) > 0) return this.#dropRateLimited(client, "too many frames from this address");
     if (isBinary) return this.#error(client, CLOSE_CODES.protocolError, "binary frames are not supported; send JSON text frames");
     let json: unknown;
     try {
@@ -194,7 +227,10 @@ export class ChatHub {
     }
     if (auth !== undefined) {
       const user = this.#opts.state.userForToken(auth);
-      if (user === undefined) return this.#error(client, 4009, "auth token is not valid; sign in again");
+      if (user === undefined) {
+        if (this.#opts.limits.badTokensPerAddress.take(client.address) > 0) return this.#dropRateLimited(client, "too many bad tokens from this address");
+        return this.#error(client, 4009, "auth token is not valid; sign in again");
+      }
       client.user = user;
     }
     const span = this.#opts.telemetry.tracer.startSpan(SPAN_SUBSCRIBE as string, {
@@ -273,6 +309,12 @@ export class ChatHub {
     return true;
   }
 
+  #dropRateLimited(client: Client, why: string): void {
+    client.closeReason = "rate_limited";
+    client.ws.close(POLICY_VIOLATION, `rate limited: ${why}`);
+    setTimeout(() => client.ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+  }
+
   #dropSlowConsumer(client: Client): void {
     client.closeReason = "slow_consumer";
     client.ws.close(CLOSE_CODES.tryAgainLater, "slow consumer: too many unread frames");
@@ -281,7 +323,10 @@ export class ChatHub {
 }
 
 /** Answers an upgrade request that will not become a WebSocket, naming why. */
-function refuseUpgrade(socket: Duplex, status: string, message: string): void {
+function refuseUpgrade(socket: Duplex, status: string, message: string, headers: Readonly<Record<string, string>> = {}): void {
   const body = `${message}\n`;
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
 }

@@ -8,7 +8,7 @@ import { EVENTS, SignInResponse, chatroomChannel } from "../../protocol/index.ts
 import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
-import { api, testConfig } from "../testing/test-server.ts";
+import { api, testConfig, signUp } from "../testing/test-server.ts";
 import { connect } from "../testing/ws-client.ts";
 import type { TestSocket } from "../testing/ws-client.ts";
 
@@ -71,7 +71,7 @@ describe("slow consumers", () => {
 
 describe("presence", () => {
   it("does not announce a re-subscription: 1,000 subscribes to the same room are one join", async () => {
-    const token = SignInResponse.parse((await api(server.url, "POST", "/api/auth/sign-in", { body: { username: "resub" } })).json).token;
+    const token = (await signUp(server.url, "resub")).token;
     const watcher = await open();
     await subscribe(watcher, "1002");
     const resubscriber = await open();

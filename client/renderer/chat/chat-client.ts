@@ -30,8 +30,8 @@ export class ChatClient {
     this.#options = options;
   }
 
-  async signIn(username: string): Promise<void> {
-    const { user } = await this.api.chat.signIn({ username });
+  async signIn(username: string, password: string): Promise<void> {
+    const { user } = await this.api.chat.signIn({ username, password });
     this.store.getState().setUser(user);
   }
 

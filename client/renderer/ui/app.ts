@@ -11,11 +11,20 @@ const STATE_LABEL = { connecting: "connecting", open: "live", reconnecting: "rec
 
 function SignIn({ client, onDone }: { client: ChatClient; onDone: () => void }) {
   const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
   const [error, setError] = useState<string | undefined>();
+  // The last username is offered; the password never leaves main's memory, so it is asked each time.
+  useEffect(() => {
+    getSetting(client.api, "user.username").then(
+      (last) => setName((typed) => typed || last || ""),
+      () => undefined,
+    );
+  }, [client]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await client.signIn(name);
+      await client.signIn(name, password);
+      setPassword("");
       onDone();
     } catch (err) {
       setError((err as Error).message.replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, ""));
@@ -25,9 +34,23 @@ function SignIn({ client, onDone }: { client: ChatClient; onDone: () => void }) 
     "form",
     { className: "sign-in", onSubmit: submit },
     h("h1", null, "KickTalk"),
-    h("p", null, "Pick a username to chat with."),
-    h("input", { "data-testid": "username", value: name, placeholder: "username", onChange: (e: { target: { value: string } }) => setName(e.target.value) }),
-    h("button", { type: "submit", "data-testid": "sign-in" }, "Sign in"),
+    h("p", null, "Sign in to chat."),
+    h("input", {
+      "data-testid": "username",
+      value: name,
+      placeholder: "username",
+      autoComplete: "username",
+      onChange: (e: { target: { value: string } }) => setName(e.target.value),
+    }),
+    h("input", {
+      "data-testid": "password",
+      type: "password",
+      value: password,
+      placeholder: "password",
+      autoComplete: "current-password",
+      onChange: (e: { target: { value: string } }) => setPassword(e.target.value),
+    }),
+    h("button", { type: "submit", "data-testid": "sign-in", disabled: name === "" || password === "" }, "Sign in"),
     error ? h("div", { className: "composer-error", role: "alert" }, error) : null,
   );
 }
