@@ -2,7 +2,9 @@
 // One generator, two targets that differ only where this file says `target === "local"`:
 //   cloud  (generated/gateway/collector.yaml, what production and docker-compose run): metrics,
 //          traces and logs to Grafana Cloud's OTLP endpoint with basic auth from env vars;
-//   local  (tests, testkit/gateway.ts): metrics by remote write into a local Prometheus.
+//   local  (tests, testkit/gateway.ts): the same, and metrics also by remote write into a local
+//          Prometheus (Debian's 2.42 has no OTLP receiver), so PromQL can check the fleet's sums
+//          while the Cloud stand-in sees exactly what Grafana Cloud would.
 // Everything else that varies between places (listen addresses, key files, the storage dir,
 // the replica id, Cloud's endpoint) is an env var with a production default, so the tests run
 // the very same text.
@@ -34,8 +36,14 @@ export const GATEWAY_ENV = {
   BEACON_GATEWAY_STORAGE_DIR: "/var/lib/beacon-gateway",
   /** This replica's id (the pod name): the `instance` of the fleet's aggregated client series. */
   BEACON_GATEWAY_REPLICA: "gateway-0",
-  /** How often aggregated client series are exported (a replica's SIGTERM loses at most this). */
+  /**
+   * How often aggregated client series are exported. SIGTERM loses nothing (the interval
+   * processor flushes on shutdown at v0.161.0); SIGKILL loses at most this much (plus the
+   * batch timeout) of what that replica had acknowledged (gateway.test.ts, behaviour 5).
+   */
   BEACON_GATEWAY_INTERVAL: "15s",
+  /** Longest wait between two retries of one Cloud export (tests shorten it to keep an outage short). */
+  BEACON_GATEWAY_RETRY_MAX_INTERVAL: "30s",
 } as const;
 
 /** Secrets and per-stack settings without a default: the collector refuses to start without them. */
@@ -140,7 +148,7 @@ export function gatewayConfig(target: GatewayTarget): Record<string, unknown> {
     "transform/resource-bound": { error_mode: "ignore", trace_statements: [resourceBound], log_statements: [resourceBound] },
   };
   const pipelines: Record<string, unknown> = {};
-  const exporterOf = (signal: "metrics" | "traces" | "logs") => (signal === "metrics" && target === "local" ? "prometheusremotewrite/local" : "otlphttp/cloud");
+  const exportersOf = (signal: "metrics" | "traces" | "logs") => (signal === "metrics" && target === "local" ? ["otlphttp/cloud", "prometheusremotewrite/local"] : ["otlphttp/cloud"]);
 
   for (const sender of ["clients", "server"] as const satisfies readonly Sender[]) {
     const p = senderPolicy(sender);
@@ -168,13 +176,13 @@ export function gatewayConfig(target: GatewayTarget): Record<string, unknown> {
         sender === "clients"
           ? ["memory_limiter", `filter/${sender}`, `transform/${sender}-metrics`, "batch", "transform/restamp", "deltatocumulative", "interval"]
           : ["memory_limiter", `filter/${sender}`, `transform/${sender}-metrics`, "batch"],
-      exporters: [exporterOf("metrics")],
+      exporters: exportersOf("metrics"),
     };
     for (const signal of ["traces", "logs"] as const) {
       pipelines[`${signal}/${sender}`] = {
         receivers: recv,
         processors: ["memory_limiter", `filter/${sender}`, "transform/resource-bound", "batch"],
-        exporters: [exporterOf(signal)],
+        exporters: exportersOf(signal),
       };
     }
   }
@@ -194,7 +202,7 @@ export function gatewayConfig(target: GatewayTarget): Record<string, unknown> {
       compression: "gzip",
       timeout: "10s",
       sending_queue: queue,
-      retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: CLOUD_OUTAGE_BUDGET },
+      retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: env("BEACON_GATEWAY_RETRY_MAX_INTERVAL"), max_elapsed_time: CLOUD_OUTAGE_BUDGET },
     },
   };
   if (target === "local") {

@@ -51,6 +51,20 @@ const cloudSchema = z.object({
   tokenExpireAfter: duration.default("2160h"),
   /** How long before expiry a `pulumi up` replaces a token; scheduled deploys must run more often than this. */
   tokenRotationWindow: duration.default("336h"),
+  /** Deploy the fleet gateway (issue 10) to the Kubernetes cluster of the ambient kubeconfig. */
+  gateway: boolString.default(false),
+  gatewayNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name").default("beacon-gateway"),
+  /** Replicas at deploy time and the autoscaler's minimum (two: one may be replaced at any time). */
+  gatewayReplicas: z.coerce.number().int().min(1).max(100).default(2),
+  gatewayMaxReplicas: z.coerce.number().int().min(1).max(500).default(10),
+  /** The autoscaler's target, percent of the pods' CPU request. */
+  gatewayCpuTargetPercent: z.coerce.number().int().min(10).max(100).default(70),
+  /** The official contrib image of the collector release the config is generated and tested for. */
+  gatewayCollectorImage: z.string().min(1).default("otel/opentelemetry-collector-contrib:0.161.0"),
+  gatewayNginxImage: z.string().min(1).default("nginx:1.27-alpine"),
+}).refine((s) => s.gatewayMaxReplicas >= s.gatewayReplicas, {
+  path: ["gatewayMaxReplicas"],
+  message: "must be at least beacon:gatewayReplicas",
 }).refine((s) => !DURATION.test(s.tokenExpireAfter) || !DURATION.test(s.tokenRotationWindow) || durationSeconds(s.tokenRotationWindow) < durationSeconds(s.tokenExpireAfter), {
   path: ["tokenRotationWindow"],
   message: "must be shorter than beacon:tokenExpireAfter (a token is rotated within this window before it expires)",
@@ -80,6 +94,8 @@ type Settings = z.infer<typeof settingsSchema>;
 export type CloudSettings = Extract<Settings, { target: "cloud" }> & {
   /** Cloud access policy token with stacks, accesspolicies and stack-service-accounts scopes. */
   readonly cloudAccessPolicyToken: pulumi.Output<string>;
+  /** With `gateway`: the gateway's key files (one key per line), secrets. */
+  readonly gatewayKeys?: { readonly clients: pulumi.Output<string>; readonly server: pulumi.Output<string> };
 };
 export type SelfHostedSettings = Extract<Settings, { target: "self-hosted" }> & {
   /** "user:password" or a service account token of an Admin of that Grafana. */
@@ -97,6 +113,13 @@ const KEYS = [
   "stackDeleteProtection",
   "tokenExpireAfter",
   "tokenRotationWindow",
+  "gateway",
+  "gatewayNamespace",
+  "gatewayReplicas",
+  "gatewayMaxReplicas",
+  "gatewayCpuTargetPercent",
+  "gatewayCollectorImage",
+  "gatewayNginxImage",
   "grafanaUrl",
   "prometheusUrl",
   "lokiUrl",
@@ -134,7 +157,13 @@ export function loadConfig(): BeaconConfig {
   }
   const settings = parsed.data;
   if (settings.target === "cloud") {
-    return { ...settings, cloudAccessPolicyToken: requireSecret(config, "cloudAccessPolicyToken", "a Grafana Cloud access policy token") };
+    const cloudAccessPolicyToken = requireSecret(config, "cloudAccessPolicyToken", "a Grafana Cloud access policy token");
+    if (!settings.gateway) return { ...settings, cloudAccessPolicyToken };
+    const gatewayKeys = {
+      clients: requireSecret(config, "gatewayClientKeys", "the gateway's client keys, one per line, the first the current release's"),
+      server: requireSecret(config, "gatewayServerKeys", "the gateway's server keys, one per line"),
+    };
+    return { ...settings, cloudAccessPolicyToken, gatewayKeys };
   }
   return { ...settings, grafanaAuth: requireSecret(config, "grafanaAuth", 'Grafana credentials, "user:password" or a service account token') };
 }

@@ -69,6 +69,8 @@ describe("reading the stack outputs (env:write)", () => {
       ["stack", "output", "target", "--json", "--stack", "prod"],
       ["stack", "output", "grafanaUrl", "--json", "--stack", "prod"],
       ["stack", "output", "otlpEndpoint", "--json", "--stack", "prod"],
+      // Is there a gateway? (No: this stack has none, so the apps get the Cloud header.)
+      ["stack", "output", "gatewayEndpoint", "--json", "--stack", "prod"],
       ["stack", "output", "otlpAuthorizationHeader", "--json", "--stack", "prod", "--show-secrets"],
       ["stack", "output", "otlpTokenExpiresAt", "--json", "--stack", "prod"],
     ]);
@@ -83,3 +85,56 @@ describe("reading the stack outputs (env:write)", () => {
   });
 });
 
+
+describe("env:write with the fleet gateway", () => {
+  const GATEWAY = {
+    target: "cloud",
+    grafanaUrl: "https://beacon.grafana.net",
+    otlpEndpoint: "https://otlp-gateway-prod-us-east-0.grafana.net/otlp",
+    gatewayEndpoint: "http://gw-lb.example.net:4318",
+    gatewayServerEndpoint: "http://gw-lb.example.net:4319",
+    gatewayClientKey: "ck-1.5.0-aaaaaaaaaaaaaaaa",
+    gatewayServerKey: "sk-cccccccccccccccc",
+    otlpTokenExpiresAt: "2026-03-04T00:00:00Z",
+  };
+  const vars = (text: string) =>
+    Object.fromEntries(
+      text
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#"))
+        .map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1)) as string]),
+    );
+
+  it("gives each app the gateway's address and its own key, never the Cloud header", () => {
+    const { client, server } = envFiles(parseStackOutputs(GATEWAY), "cloud");
+    expect(vars(client)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: GATEWAY.gatewayEndpoint, OTEL_EXPORTER_OTLP_HEADERS: otlpHeadersValue(`Bearer ${GATEWAY.gatewayClientKey}`) });
+    expect(vars(server)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: GATEWAY.gatewayServerEndpoint, OTEL_EXPORTER_OTLP_HEADERS: otlpHeadersValue(`Bearer ${GATEWAY.gatewayServerKey}`) });
+    expect(client).not.toContain(GATEWAY.gatewayServerKey);
+    expect(server).not.toContain(GATEWAY.gatewayClientKey);
+    for (const text of [client, server]) expect(text).not.toMatch(/Basic|grafana\.net\/otlp/);
+  });
+
+  it("reads the gateway keys with --show-secrets and never asks for the Cloud header", () => {
+    const calls: string[][] = [];
+    const outputs: Record<string, unknown> = { ...GATEWAY, otlpAuthorizationHeader: HEADER };
+    const run = (args: readonly string[]) => {
+      calls.push([...args]);
+      const name = args[2] ?? "";
+      if (!(name in outputs)) throw new Error(`current stack does not have output property '${name}'`);
+      const secret = name === "otlpAuthorizationHeader" || name === "gatewayClientKey" || name === "gatewayServerKey";
+      return JSON.stringify(secret && !args.includes("--show-secrets") ? "[secret]" : outputs[name]);
+    };
+    const read = readStackOutputs(run, "prod");
+    expect(read.otlpAuthorizationHeader).toBeUndefined();
+    expect(read.gatewayClientKey).toBe(GATEWAY.gatewayClientKey);
+    expect(calls.map((c) => c[2])).not.toContain("otlpAuthorizationHeader");
+    expect(calls.filter((c) => c.includes("--show-secrets")).map((c) => c[2])).toEqual(["gatewayClientKey", "gatewayServerKey"]);
+    expect(JSON.stringify(envFiles(read, "prod"))).not.toContain(HEADER);
+  });
+
+  it("refuses outputs that hand the apps the Cloud header beside the gateway, or half a gateway", () => {
+    expect(() => parseStackOutputs({ ...GATEWAY, otlpAuthorizationHeader: HEADER })).toThrow(/must not hand out otlpAuthorizationHeader/);
+    const { gatewayServerKey: _k, ...half } = GATEWAY;
+    expect(() => parseStackOutputs(half)).toThrow(/come together/);
+  });
+});

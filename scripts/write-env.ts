@@ -1,7 +1,9 @@
 // Writes client/.env and server/.env from the current Pulumi stack's outputs, so the apps
 // export OTLP into the stack `pulumi up` created. Usage: node scripts/write-env.ts [--stack <name>]
 // Reads only the outputs the apps need (infra/env-files.ts readStackOutputs): the OTLP endpoint
-// and, for Grafana Cloud, the Authorization header, the only output read with --show-secrets.
+// and, for Grafana Cloud, the Authorization header, the only output read with --show-secrets;
+// or, where the stack runs the fleet gateway, the gateway's addresses and each app's own
+// gateway key (then the Cloud header is never read: only the gateway holds it).
 // The header goes to the files (mode 0600) and nowhere else.
 import { execFileSync } from "node:child_process";
 import { chmodSync, writeFileSync } from "node:fs";
@@ -37,6 +39,10 @@ const files = envFiles(outputs, stackName);
 for (const [app, text] of [["client", files.client], ["server", files.server]] as const) {
   const file = path.join(ROOT, app, ".env");
   writePrivate(file, text);
-  console.log(`wrote ${path.relative(ROOT, file)} (mode 0600): OTLP endpoint ${outputs.otlpEndpoint}, Authorization header ${outputs.otlpAuthorizationHeader ? "set" : "not needed"}`);
+  const target =
+    outputs.gatewayEndpoint !== undefined
+      ? `the gateway ${app === "client" ? outputs.gatewayEndpoint : outputs.gatewayServerEndpoint} with the ${app}'s gateway key`
+      : `OTLP endpoint ${outputs.otlpEndpoint}, Authorization header ${outputs.otlpAuthorizationHeader ? "set" : "not needed"}`;
+  console.log(`wrote ${path.relative(ROOT, file)} (mode 0600): ${target}`);
 }
 if (outputs.otlpTokenExpiresAt) console.log(`the OTLP token expires at ${outputs.otlpTokenExpiresAt}: run this again after the \`pulumi up\` that rotates it`);

@@ -17,14 +17,18 @@ import { freePort, waitFor, waitForHttp } from "./process.ts";
 const READY_MS = 30_000;
 
 export interface GatewayReplica {
+  /** The replica id (BEACON_GATEWAY_REPLICA, the `instance` of its aggregated series) it runs as. */
   readonly id: string;
   readonly clientUrl: string;
   readonly serverUrl: string;
   readonly metricsUrl: string;
   /** SIGTERM (what Kubernetes sends a pod) or SIGKILL; resolves when the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts the replica again on the same ports and storage dir (its persistent queue). */
-  start(): Promise<void>;
+  /**
+   * Starts the replica again on the same ports and storage dir (its persistent queue): in place,
+   * as Kubernetes restarts a container, under the same id; or, given `id`, as a new pod would.
+   */
+  start(opts?: { id?: string }): Promise<void>;
   running(): boolean;
 }
 
@@ -51,6 +55,8 @@ export interface FleetOptions {
   /** nginx limit_req per client (address + key), requests/s, and its burst. */
   ratePerSecond?: number;
   burst?: number;
+  /** BEACON_GATEWAY_RETRY_MAX_INTERVAL (default 2s: a scaled-down outage recovers quickly). */
+  retryMaxInterval?: string;
 }
 
 const NGINX: { binary: string; debianPackage: string } = { binary: "/usr/sbin/nginx", debianPackage: "nginx-light" };
@@ -117,10 +123,11 @@ export async function startGatewayFleet(opts: FleetOptions): Promise<GatewayFlee
     }
 
     const replicas: GatewayReplica[] = replicaPorts.map((ports, i) => {
-      const id = `gateway-${i}`;
+      let id = `gateway-${i}`;
       let child: ChildProcess | undefined;
       let log = () => "";
-      const start = async () => {
+      const start = async (startOpts: { id?: string } = {}) => {
+        if (startOpts.id !== undefined) id = startOpts.id;
         const c = spawn(binary, [`--config=file:${configFile}`], {
           stdio: ["ignore", "pipe", "pipe"],
           env: {
@@ -135,6 +142,7 @@ export async function startGatewayFleet(opts: FleetOptions): Promise<GatewayFlee
             BEACON_GATEWAY_STORAGE_DIR: join(dir, `storage-${i}`),
             BEACON_GATEWAY_REPLICA: id,
             BEACON_GATEWAY_INTERVAL: "1s",
+            BEACON_GATEWAY_RETRY_MAX_INTERVAL: opts.retryMaxInterval ?? "2s",
             BEACON_GATEWAY_PROMETHEUS_URL: prometheusUrl,
             GRAFANA_CLOUD_OTLP_ENDPOINT: cloud.otlpHttpEndpoint,
             GRAFANA_CLOUD_OTLP_AUTH: Buffer.from("123456:test-cloud-token").toString("base64"),
@@ -151,7 +159,9 @@ export async function startGatewayFleet(opts: FleetOptions): Promise<GatewayFlee
         await Promise.race([waitForHttp(`http://127.0.0.1:${ports.health}/`, READY_MS), died]);
       };
       return {
-        id,
+        get id() {
+          return id;
+        },
         clientUrl: `http://127.0.0.1:${ports.client}`,
         serverUrl: `http://127.0.0.1:${ports.server}`,
         metricsUrl: `http://127.0.0.1:${ports.metrics}/metrics`,

@@ -90,6 +90,8 @@ export const FAKES = {
   }),
   /** Distinct per backend, so a user id swapped between datasources shows. */
   userIds: { prometheus: 1100001, logs: 2200002, traces: 3300003 },
+  /** The gateway Service's load balancer. */
+  loadBalancer: "gw-lb.example.net",
 } as const;
 
 /** Computed outputs a real provider would return, so apply() chains run. Values are fakes. */
@@ -116,9 +118,17 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { key: `glsa_fake_${name}`, expiration: "2026-03-04T00:00:00Z", readyForRotation: false };
     case "grafana:oss/dashboard:Dashboard":
       return { uid: (JSON.parse(String(inputs["configJson"])) as { uid: string }).uid };
+    case "kubernetes:core/v1:Service":
+      return { metadata: k8sMetadata(name, inputs), status: { loadBalancer: { ingress: [{ hostname: FAKES.loadBalancer }] } } };
     default:
-      return {};
+      return type.startsWith("kubernetes:") ? { metadata: k8sMetadata(name, inputs) } : {};
   }
+}
+
+/** Kubernetes auto-names a resource without metadata.name: `<resource name>-<suffix>`. */
+function k8sMetadata(name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const metadata = (inputs["metadata"] ?? {}) as Record<string, unknown>;
+  return { ...metadata, name: metadata["name"] ?? `${name}-k8s0` };
 }
 
 function typeOfUrn(urn: string | undefined): string | undefined {
