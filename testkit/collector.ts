@@ -18,10 +18,10 @@ import {
   type FlatLogRecord,
   type FlatMetricPoint,
   type FlatSpan,
-} from "./otlp-json.ts";
+} from "../queries/evaluate/otlp-records.ts";
 import { freePort, waitFor, waitForHttp } from "./process.ts";
 
-export type { FlatLogRecord, FlatMetricPoint, FlatSpan } from "./otlp-json.ts";
+export type { FlatLogRecord, FlatMetricPoint, FlatSpan } from "../queries/evaluate/otlp-records.ts";
 export { waitFor } from "./process.ts";
 
 /**

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { interpolate } from "../../build/template-vars.ts";
-import { flattenLogs, flattenTraces } from "../../testkit/otlp-json.ts";
+import { flattenLogs, flattenTraces } from "./otlp-records.ts";
 import { SAVED_QUERIES } from "../saved-queries.ts";
 import { lokiEntriesFromOtlp } from "./loki-otlp-model.ts";
 import { evaluateLogqlInstant, evaluateLogqlRange, unsupportedLogql } from "./logql.ts";

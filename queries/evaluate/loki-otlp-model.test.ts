@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { flattenLogs } from "../../testkit/otlp-json.ts";
+import { flattenLogs } from "./otlp-records.ts";
 import { LOKI_INDEX_LABELS, lokiEntryFromOtlp, lokiLabelName, parseJsonLine, parseLogfmtLine } from "./loki-otlp-model.ts";
 
 /** One OTLP/JSON log record as the collector's file exporter writes it, flattened. */

@@ -16,7 +16,7 @@
 //   log_level_fields) and pkg/distributor/field_detection.go (detected_level).
 // - Loki's pkg/logql/log/parser.go (JSONParser, LogfmtParser) and logfmt/decode.go.
 // - pdata's pcommon.Value.AsString (go.opentelemetry.io/collector/pdata/pcommon/value.go).
-import type { FlatLogRecord } from "../../testkit/otlp-json.ts";
+import type { FlatLogRecord } from "./otlp-records.ts";
 
 /**
  * Resource attributes Loki makes stream labels: stack/config/loki.yaml's

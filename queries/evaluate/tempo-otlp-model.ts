@@ -5,7 +5,7 @@
 // attribute, else resource attribute), the intrinsics table with types (status enum error/ok/unset,
 // kind enum, duration), trace-level intrinsics taken from the root span; and Tempo's
 // pkg/traceql/enum_statics.go for the static types (nil, int/float/duration all numeric).
-import type { FlatSpan } from "../../testkit/otlp-json.ts";
+import type { FlatSpan } from "./otlp-records.ts";
 
 export type SpanStatus = "error" | "ok" | "unset";
 export type SpanKind = "unspecified" | "internal" | "server" | "client" | "producer" | "consumer";

@@ -2,7 +2,7 @@
 // the docs describe, Tempo's field scoping and types, the /api/search answer, what is not
 // evaluated, and hostile input.
 import { describe, expect, it } from "vitest";
-import type { FlatSpan } from "../../testkit/otlp-json.ts";
+import type { FlatSpan } from "./otlp-records.ts";
 import { evaluateTraceql, unsupportedTraceql } from "./traceql.ts";
 
 interface SpanOpts {

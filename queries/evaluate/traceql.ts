@@ -2,7 +2,7 @@
 // https://grafana.com/docs/tempo/latest/api_docs/#search) would. A query is evaluated one trace
 // at a time: each pipeline element turns the trace's spansets into spansets (Tempo's
 // pkg/traceql/ast_execute.go), and a trace matches when a non-empty spanset is left.
-import type { FlatSpan } from "../../testkit/otlp-json.ts";
+import type { FlatSpan } from "./otlp-records.ts";
 import { parseTraceql, type FieldExpr, type SpansetExpr } from "./traceql-ast.ts";
 import { attributeValue, INTRINSICS, NIL, ROOT_SPAN_NOT_YET_RECEIVED, tempoTraceId, traceContexts, type TraceContext, type TraceqlValue } from "./tempo-otlp-model.ts";
 

@@ -7,7 +7,7 @@
 // complete lines are read (the exporter may be mid-write).
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { flattenLogs, flattenTraces, type FlatLogRecord, type FlatSpan } from "../../testkit/otlp-json.ts";
+import { flattenLogs, flattenTraces, type FlatLogRecord, type FlatSpan } from "../../queries/evaluate/otlp-records.ts";
 import type { PushedEntry } from "./loki-push-receiver.ts";
 
 export type { PushedEntry };

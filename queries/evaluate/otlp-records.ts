@@ -1,5 +1,6 @@
 // Flattens OTLP/JSON export requests (what the collector's file exporter writes, one request per
-// line) into plain records tests can compare whole: attributes as objects, ids as hex, enums as names.
+// line) into plain records: the input of the LogQL/TraceQL evaluators, the capture reader and the
+// test collector. Attributes as objects, ids as hex, enums as names.
 // Spec: https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding (int64 values arrive as strings).
 
 export type Attributes = Record<string, unknown>;
