@@ -1,5 +1,5 @@
 // Throughput of one gateway replica and of two, side by side in one run (issue 10's figures):
-// `node gateway/capacity.ts`. The test fleet (testkit/gateway.ts: nginx, real collector replicas
+// `node bench/gateway-capacity.ts`. The test fleet (testkit/gateway.ts: nginx, real collector replicas
 // of the generated config, Prometheus) takes vegeta's constant-rate OTLP/JSON metric requests,
 // each 16 delta points of `kicktalk_api_requests` as a client flush carries them; the rate steps
 // up until a step loses anything (a non-2xx answer, or a Prometheus total short of what was
