@@ -40,6 +40,7 @@ export const LOG_EVENTS = {
       str("error_type", "Error class name"),
       bool("fatal", "Whether the error ended the operation or process"),
       str("chatroom_id", "Chatroom in context, if any"),
+      str("streamer_id", "Streamer of the chatroom in context, if any"),
       str("breadcrumbs", "JSON array of the last UI/IPC/WS events"),
       num("occurrences", "How many times this fingerprint was seen in the window"),
     ],

@@ -13,7 +13,8 @@ import { startChatServer, type ChatServer } from "../../server/app.ts";
 import { startTelemetry, type RunningTelemetry } from "../../server/telemetry/sdk.ts";
 import { testConfig as serverTestConfig } from "../../server/testing/test-server.ts";
 import { launchClientHarness, type ClientHarness } from "./harness.ts";
-import { runScriptedSession, writeUpdateFeed, type SessionResult } from "./session.ts";
+import { runCoverageSteps, runScriptedSession, writeUpdateFeed, type CoverageResult, type SessionResult } from "./session.ts";
+import type { FlatLogRecord } from "../../queries/evaluate/otlp-records.ts";
 
 let collector: TestCollector;
 let server: ChatServer;
@@ -51,11 +52,14 @@ afterAll(async () => {
 describe("telemetry on", () => {
   let h: ClientHarness;
   let session: SessionResult;
+  let coverage: CoverageResult;
   let spans: FlatSpan[];
 
   beforeAll(async () => {
     h = await harness(true);
-    session = await runScriptedSession(h, { url: server.url, dropConnections: () => server.dropConnections() });
+    const chat = { url: server.url, dropConnections: () => server.dropConnections() };
+    session = await runScriptedSession(h, chat);
+    coverage = await runCoverageSteps(h, chat, session, { dir: feedDir, version: "1.1.0" });
     const page = await h.mainPage();
     // Malformed payloads straight from the page, past the typed API.
     const rejections = await page.evaluate(async () => {
@@ -76,7 +80,7 @@ describe("telemetry on", () => {
     await h.close();
     spans = await collector.waitFor(
       () => collector.spans(),
-      (s) => s.some((x) => x.name === "ipc:chat:send-message") && s.some((x) => x.name === "lexical:send") && s.some((x) => x.name === "updater:ready"),
+      (s) => ["ipc:chat:send-message", "lexical:send", "updater:ready", "updater:error", "zustand:delete-message"].every((n) => s.some((x) => x.name === n)),
       20_000,
     );
   }, 120_000);
@@ -84,7 +88,9 @@ describe("telemetry on", () => {
   it("ran the whole session", () => {
     expect(session).toMatchObject({ sent: 5, received: 2, reconnected: true, dialogsOpened: 4, updaterVersion: "1.1.0" });
     // Emote images point at the providers' CDNs, which this offline machine cannot resolve.
-    expect(pageErrors.filter((e) => !e.includes("net::ERR_NAME_NOT_RESOLVED"))).toEqual([]);
+    // The unreachable chatroom's refused WebSocket connects are logged by Chromium too.
+    expect(pageErrors.filter((e) => !e.includes("net::ERR_NAME_NOT_RESOLVED") && !e.includes(coverage.deadWsUrl))).toEqual([]);
+    expect(coverage.updaterOutcomes).toEqual(["not_available", "error"]);
   });
 
   it("makes the renderer's lexical:send span the parent of the ipc:chat:send-message span it caused", () => {
@@ -122,6 +128,7 @@ describe("telemetry on", () => {
       "ws:reconnect",
       "zustand:add-message",
       "zustand:join-chatroom",
+      "zustand:delete-message",
       "emote:lookup",
       "emote:render",
       "lexical:keydown",
@@ -135,6 +142,8 @@ describe("telemetry on", () => {
       "updater:available",
       "updater:downloading",
       "updater:ready",
+      "updater:not-available",
+      "updater:error",
       "ipc:telemetry:record-error",
       "ipc:chat:get-reply-thread",
       "ipc:chat:search-messages",
@@ -167,9 +176,50 @@ describe("telemetry on", () => {
       "kicktalk_updater_events",
       "kicktalk_dom_node_count",
       "kicktalk_websocket_connections_active",
+      "kicktalk_main_cpu_usage",
     ]) {
       expect(names, n).toContain(n);
     }
+    const labelsOf = (name: string, label: string) => new Set(points.filter((p) => p.name === name).map((p) => String(p.attributes[label])));
+    // Refused connects to the unreachable chatroom: closed before opening.
+    expect(labelsOf("kicktalk_connection_errors", "error_type")).toContain("ws_error");
+    expect(labelsOf("kicktalk_emote_cache_hits", "tier")).toEqual(new Set(["memory", "disk"]));
+    expect(labelsOf("kicktalk_updater_events", "event")).toEqual(new Set(["check", "available", "downloading", "ready", "not_available", "error"]));
+    expect(labelsOf("kicktalk_main_memory_usage", "type")).toEqual(new Set(["rss", "heap_used", "heap_total", "external", "array_buffers"]));
+    const renders = points.filter((p) => p.name === "kicktalk_emote_render_duration");
+    expect(renders.at(-1)?.type).toBe("histogram");
+    expect(renders.reduce((n, p) => Math.max(n, p.count ?? 0), 0)).toBeGreaterThanOrEqual(3); // first use, memory, disk
+    expect(points.some((p) => p.name === "kicktalk_main_gc_duration" && (p.count ?? 0) > 0)).toBe(true);
+    const rss = points.filter((p) => p.name === "kicktalk_main_memory_usage" && p.attributes.type === "rss").at(-1)?.value ?? 0;
+    expect(rss).toBeGreaterThan(10 * 1024 ** 2);
+    const cpu = points.filter((p) => p.name === "kicktalk_main_cpu_usage").map((p) => p.value ?? -1);
+    expect(cpu.every((v) => v >= 0 && v <= 64)).toBe(true); // a ratio of one core, at most the cores there are
+  });
+
+  it("logs seed 001's event, metric and vital records from the real client, and the streamer of a ws error", async () => {
+    const logs = await collector.waitFor(
+      () => collector.logs(),
+      (l) => ["event", "metric", "vital"].every((t) => l.some((r) => r.attributes.log_type === t)) && l.some((r) => r.attributes.streamer_id !== undefined),
+      20_000,
+    );
+    const of = (type: string): FlatLogRecord[] => logs.filter((r) => r.attributes.log_type === type);
+    expect(new Set(of("event").map((r) => r.attributes.action))).toEqual(new Set(["join_chatroom", "leave_chatroom", "hide_message"]));
+    for (const r of of("event")) expect(r.attributes.area).toBe("chat");
+    const metricNames = new Set(of("metric").map((r) => r.attributes.metric_name));
+    expect(metricNames).toEqual(new Set(["main_startup", "chat_render"]));
+    for (const r of of("metric")) expect(r.attributes).toMatchObject({ unit: "ms", value: expect.any(Number) });
+    const chatRender = of("metric").find((r) => r.attributes.metric_name === "chat_render");
+    expect(chatRender?.resource["process.type"]).toBe("electron-renderer");
+    const vitals = of("vital");
+    expect([...new Set(vitals.map((r) => String(r.attributes.vital_name)))].filter((n) => n !== "INP").sort()).toEqual(["CLS", "LCP"]);
+    for (const v of vitals) {
+      expect(["good", "needs-improvement", "poor"]).toContain(v.attributes.rating);
+      expect(Number(v.attributes.value)).toBeGreaterThanOrEqual(0);
+    }
+    const lcp = vitals.find((r) => r.attributes.vital_name === "LCP");
+    expect(Number(lcp?.attributes.value)).toBeGreaterThan(0);
+    const wsError = logs.find((r) => r.attributes.log_type === "error" && r.attributes.area === "ws");
+    expect(wsError?.attributes).toMatchObject({ chatroom_id: session.joined[1], streamer_id: expect.stringMatching(/^\d+$/) });
   });
 });
 

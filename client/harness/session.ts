@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { FEED_FILE } from "../main/local-feed-updater.ts";
+import { freePort } from "../../testkit/process.ts";
 import type { ClientHarness } from "./harness.ts";
 
 export interface SessionServer {
@@ -206,4 +207,97 @@ export async function runScriptedSession(harness: ClientHarness, server: Session
     dialogsOpened,
     updaterVersion: update.version,
   };
+}
+
+export interface CoverageResult {
+  /** The emote posted twice: once into this session's memory tier, once after a reload (disk tier). */
+  readonly emote: string;
+  /** The WebSocket URL nobody listens on (its refused connections log a console error). */
+  readonly deadWsUrl: string;
+  readonly hidden: number;
+  readonly updaterOutcomes: readonly string[];
+}
+
+/**
+ * Steps after runScriptedSession for what it leaves unexercised (issue 11), through the real
+ * paths: an emote seen again (memory tier) and after a window reload (disk tier, as after a
+ * restart), a message hidden from the row, a chatroom whose WebSocket server is unreachable
+ * (connection errors), a ws error reported with its streamer, an update check the feed
+ * answers "not available" and one it breaks (updater error). Restores the feed to `feedVersion`.
+ */
+export async function runCoverageSteps(
+  harness: ClientHarness,
+  server: SessionServer,
+  session: SessionResult,
+  feed: { readonly dir: string; readonly version: string },
+): Promise<CoverageResult> {
+  let page = await harness.mainPage();
+  const [firstId, secondId] = session.joined as [string, string];
+  const emote = await page.evaluate((id) => window.__kicktalk?.client?.store.getState().rooms[id]?.emotes[0]?.name ?? "", firstId);
+  if (!emote) throw new Error("session: the first chatroom has no emotes");
+  const slugOf = (id: string) => page.evaluate((i) => window.__kicktalk?.client?.available.find((c) => c.id === i)?.slug ?? "", id);
+
+  // Memory tier: the session's first message used this emote.
+  await page.getByTestId(`room-${await slugOf(firstId)}`).click();
+  await postAs(server, "other_viewer", firstId, `again ${emote} memory`);
+  await page.locator(".message-content", { hasText: "memory" }).locator(`[data-emote="${emote}"]`).waitFor({ timeout: WAIT_MS });
+
+  // Hide it for me.
+  const hiddenRow = page.locator(".message").filter({ has: page.locator(".message-content", { hasText: "memory" }) });
+  await hiddenRow.getByTestId("hide-button").click();
+  await hiddenRow.waitFor({ state: "detached", timeout: WAIT_MS });
+
+  // Disk tier: a reloaded window (a restart of the renderer) knows the emote from localStorage.
+  await page.evaluate(() => window.__kicktalk?.telemetry.flush());
+  await page.reload();
+  page = await harness.mainPage();
+  await page.getByTestId("password").fill(SESSION_PASSWORD);
+  await page.getByTestId("username").fill(session.username);
+  await page.getByTestId("sign-in").click();
+  // Signed in again, the window rejoins the chatrooms saved in settings.
+  await page.waitForFunction((id) => window.__kicktalk?.client?.available.some((c) => c.id === id) ?? false, firstId, { timeout: WAIT_MS });
+  const firstSlug = await slugOf(firstId);
+  await page.locator(`[data-testid="room-${firstSlug}"] .dot-open`).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId(`room-${firstSlug}`).click();
+  await postAs(server, "other_viewer", firstId, `and ${emote} disk`);
+  await page.locator(".message-content", { hasText: "disk" }).locator(`[data-emote="${emote}"]`).waitFor({ timeout: WAIT_MS });
+
+  // A chatroom whose WebSocket server is unreachable: refused connects count as ws_error.
+  const deadWsUrl = `ws://127.0.0.1:${await freePort()}/ws`;
+  await page.evaluate(
+    async ({ id, dead }) => {
+      const client = window.__kicktalk?.client;
+      const room = client?.available.find((c) => c.id === id);
+      if (!client || !room) throw new Error("no client or room");
+      await client.leave(id);
+      const live = client.wsUrl;
+      client.wsUrl = dead;
+      await client.join(room);
+      client.wsUrl = live;
+    },
+    { id: secondId, dead: deadWsUrl },
+  );
+  await page.waitForFunction((id) => (window.__kicktalk?.client?.connection(id)?.attempt ?? 0) >= 2, secondId, { timeout: WAIT_MS });
+  const streamerId = await page.evaluate(async (id) => {
+    const client = window.__kicktalk?.client;
+    const room = client?.available.find((c) => c.id === id);
+    await client?.leave(id);
+    // What a socket that cannot be constructed reports (chat-connection.ts), through the same reporter.
+    await client?.telemetry.errors.report(new Error("WebSocket to the chatroom is unreachable"), { area: "ws", chatroomId: id, streamerId: room?.streamerId ?? "" });
+    return room?.streamerId ?? "";
+  }, secondId);
+  if (!streamerId) throw new Error("session: the second chatroom has no streamer id");
+
+  // Updater: the feed offers the running version, then the feed is broken.
+  const updaterOutcomes: string[] = [];
+  const current = await page.evaluate(() => window.app.updater.check());
+  writeFileSync(join(feed.dir, FEED_FILE), JSON.stringify({ version: current.currentVersion, file: "none.bin", sha256: "0".repeat(64) }));
+  const same = await page.evaluate(() => window.app.updater.check());
+  updaterOutcomes.push(same.available ? "available" : "not_available");
+  writeFileSync(join(feed.dir, FEED_FILE), "{ not json");
+  updaterOutcomes.push(await page.evaluate(() => window.app.updater.check().then(() => "checked", () => "error")));
+  writeUpdateFeed(feed.dir, feed.version);
+
+  await page.evaluate(() => window.__kicktalk?.telemetry.flush());
+  return { emote, deadWsUrl, hidden: 1, updaterOutcomes };
 }

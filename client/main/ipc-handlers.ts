@@ -92,6 +92,7 @@ export function createIpcHandlers({ telemetry, api, settings, windows, updater, 
         fatal: context.fatal,
         severity: context.fatal ? "fatal" : "error",
         ...(context.chatroomId ? { chatroomId: context.chatroomId } : {}),
+        ...(context.streamerId ? { streamerId: context.streamerId } : {}),
       });
       return { recorded };
     },

@@ -93,6 +93,7 @@ export function wireDiagLogger(env: NodeJS.ProcessEnv, print: (message: string) 
 }
 
 export async function startMainApp(options: MainAppOptions): Promise<MainApp> {
+  const startedAt = performance.now();
   const print = options.print ?? ((m: string) => console.error(m));
   if (options.telemetryDeps?.registerGlobal ?? true) wireDiagLogger(options.env, print);
   // Settings first: the telemetry switch lives there. Their spans start once telemetry exists.
@@ -146,6 +147,13 @@ export async function startMainApp(options: MainAppOptions): Promise<MainApp> {
 
   windows.open("main");
   boot.end();
+  // Seed 001's logger.perf(): the same start-up time as the span, queryable as a log record.
+  telemetry.log({
+    type: "metric",
+    severity: "info",
+    body: "main start-up",
+    attributes: { metric_name: "main_startup", value: Math.round((performance.now() - startedAt) * 10) / 10, unit: "ms" },
+  });
 
   return {
     telemetry,

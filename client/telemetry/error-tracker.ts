@@ -14,6 +14,7 @@ export interface CapturedError {
   severity: ErrorSeverity;
   fatal: boolean;
   chatroomId?: string;
+  streamerId?: string;
   breadcrumbs: string;
   occurrences: number;
 }
@@ -127,6 +128,7 @@ export class ErrorTracker {
       severity,
       fatal,
       ...(ctx.chatroomId !== undefined ? { chatroomId: r.text(ctx.chatroomId) } : {}),
+      ...(ctx.streamerId !== undefined ? { streamerId: r.text(ctx.streamerId) } : {}),
       breadcrumbs: JSON.stringify(this.#crumbs),
       occurrences,
     };

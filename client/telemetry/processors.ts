@@ -75,10 +75,13 @@ export class JournalingSpanProcessor implements SpanProcessor {
 export class JournalingLogProcessor implements LogRecordProcessor {
   readonly #sink: EntrySink;
   readonly #redactor: Redactor;
+  readonly #res: ResourceKind;
 
-  constructor(sink: EntrySink, redactor: Redactor) {
+  /** `res`: whose resource the records are exported under (the renderer's relayed records: "renderer"). */
+  constructor(sink: EntrySink, redactor: Redactor, res: ResourceKind = "main") {
     this.#sink = sink;
     this.#redactor = redactor;
+    this.#res = res;
   }
 
   onEmit(record: ReadWriteLogRecord): void {
@@ -88,7 +91,7 @@ export class JournalingLogProcessor implements LogRecordProcessor {
       for (const s of scopes) for (const l of s.logRecords ?? []) redactLogJson(l, this.#redactor);
       // Error records are what a long outage must keep above all (issue 11).
       const isError = record.attributes[ERROR_LOG_TYPE_KEY] === "error" || (record.severityNumber ?? 0) >= SeverityNumber.ERROR;
-      this.#sink.append("logs", "main", 1, scopes, { priority: isError ? PRIORITY.errors : PRIORITY.logs });
+      this.#sink.append("logs", this.#res, 1, scopes, { priority: isError ? PRIORITY.errors : PRIORITY.logs });
     } catch (err) {
       diag.error("telemetry: could not journal log record", err);
     }

@@ -140,6 +140,42 @@ describe("createTelemetry (against a fake gateway)", () => {
     expect(JSON.parse(String(attrs.breadcrumbs))).toEqual([{ category: "ui", message: "clicked send", level: "info", timestamp: 1 }]);
   });
 
+  it("keeps the streamer in a renderer error's context as streamer_id (issue 11: accepted, then dropped)", async () => {
+    const t = start();
+    expect(t.captureRendererError(new Error("socket refused"), { area: "ws", chatroomId: "101", streamerId: "7" })).toBe(true);
+    await t.flush();
+    expect(flat(logsOf(gw)[0]?.attributes)).toMatchObject({ log_type: "error", area: "ws", chatroom_id: "101", streamer_id: "7" });
+  });
+
+  it("relays the renderer's event, metric and vital records with their catalog attributes only", async () => {
+    const t = start();
+    const result = t.recordRendererLogs([
+      { type: "event", severity: "info", body: "join_chatroom", attributes: { action: "join_chatroom", area: "chat", extra: "dropped" } },
+      { type: "metric", severity: "info", body: "chat_render", attributes: { metric_name: "chat_render", value: 12.5, unit: "ms" } },
+      { type: "vital", severity: "info", body: "LCP 4800 (poor)", attributes: { vital_name: "LCP", value: 4800, rating: "poor" } },
+    ]);
+    expect(result).toEqual({ accepted: 3, dropped: 0, problem: null });
+    t.log({ type: "metric", severity: "info", body: "main start-up", attributes: { metric_name: "main_startup", value: 80, unit: "ms" } });
+    await t.flush();
+    const exported = gw.requests
+      .filter((r) => r.path === "/v1/logs")
+      .flatMap((r) => (r.body.resourceLogs as { resource: { attributes: Kv[] }; scopeLogs: { logRecords: { attributes: Kv[] }[] }[] }[]).flatMap((rl) =>
+        rl.scopeLogs.flatMap((sl) => sl.logRecords.map((l) => ({ type: flat(l.attributes).log_type, process: flat(rl.resource.attributes)["process.type"] }))),
+      ));
+    expect(exported).toEqual([
+      { type: "event", process: PROCESS_TYPES["client-renderer"] },
+      { type: "metric", process: PROCESS_TYPES["client-renderer"] },
+      { type: "vital", process: PROCESS_TYPES["client-renderer"] },
+      { type: "metric", process: PROCESS_TYPES["client-main"] },
+    ]);
+    expect(logsOf(gw).map((l) => flat(l.attributes))).toEqual([
+      { log_type: "event", action: "join_chatroom", area: "chat" },
+      { log_type: "metric", metric_name: "chat_render", value: 12.5, unit: "ms" },
+      { log_type: "vital", vital_name: "LCP", value: 4800, rating: "poor" },
+      { log_type: "metric", metric_name: "main_startup", value: 80, unit: "ms" },
+    ]);
+  });
+
   it("sends nothing while disabled and discards the queue when switched off", async () => {
     const t = start({ enabled: false });
     const { ipcMain, invoke } = fakeIpcMain();

@@ -176,6 +176,9 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
   const tp = new BasicTracerProvider({ resource: sdkResource, sampler, spanLimits, spanProcessors: [spanProcessor] });
   const mp = new MeterProvider({ resource: sdkResource, readers: [reader] });
   const lp = new LoggerProvider({ resource: sdkResource, processors: [logProcessor] });
+  // The renderer's relayed records (seed 001 event / metric / vital, its logs) are journaled
+  // under the renderer's resource, as its spans are: a query by process.type finds them.
+  const rendererLp = new LoggerProvider({ resource: sdkResource, processors: [new JournalingLogProcessor(sink, redactor, "renderer")] });
   if (deps.registerGlobal ?? true) {
     trace.setGlobalTracerProvider(tp);
     metricsApi.setGlobalMeterProvider(mp);
@@ -184,8 +187,9 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
   const tracer: Tracer = tp.getTracer(SCOPE_MAIN, config.serviceVersion);
   const meter: Meter = mp.getMeter(SCOPE_MAIN, config.serviceVersion);
   const logger: Logger = lp.getLogger(SCOPE_MAIN, config.serviceVersion);
+  const rendererLogger: Logger = rendererLp.getLogger(SCOPE_RENDERER, config.serviceVersion);
   const shutdownProviders = async (): Promise<void> => {
-    await Promise.all([tp.shutdown(), mp.shutdown(), lp.shutdown()]);
+    await Promise.all([tp.shutdown(), mp.shutdown(), lp.shutdown(), rendererLp.shutdown()]);
   };
 
   const instruments = createInstruments({
@@ -268,8 +272,16 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
   const rendererLogEvents = logEventsOf("client-renderer");
   const errorAreas: readonly string[] = LABELS.ERROR_AREA.values;
 
-  const emitLog = (decl: LogEventDecl, severity: RendererLogRecord["severity"], body: string, attributes: Record<string, string | number | boolean>, extra: AnyValueMap = {}, timeMs?: number) => {
-    logger.emit({
+  const emitLog = (
+    decl: LogEventDecl,
+    severity: RendererLogRecord["severity"],
+    body: string,
+    attributes: Record<string, string | number | boolean>,
+    extra: AnyValueMap = {},
+    timeMs?: number,
+    from: Logger = logger,
+  ) => {
+    from.emit({
       severityNumber: SEVERITY[severity],
       severityText: severity.toUpperCase(),
       body,
@@ -297,6 +309,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
           error_type: c.type,
           fatal: c.fatal,
           ...(c.chatroomId !== undefined ? { chatroom_id: c.chatroomId } : {}),
+          ...(c.streamerId !== undefined ? { streamer_id: c.streamerId } : {}),
           breadcrumbs: c.breadcrumbs,
           occurrences: c.occurrences,
         },
@@ -424,7 +437,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
           const decl = rendererLogEvents.get(r.type);
           // A renderer record's time is its own claim: kept only within a day of main's clock.
           const t = r.timeUnixMs !== undefined && Math.abs(r.timeUnixMs - now()) <= 24 * 3600_000 ? r.timeUnixMs : undefined;
-          if (decl) emitLog(decl, r.severity, r.body, r.attributes ?? {}, {}, t);
+          if (decl) emitLog(decl, r.severity, r.body, r.attributes ?? {}, {}, t, rendererLogger);
         }
         return { accepted: valid.length, dropped: invalid + over, problem };
       } catch (err) {

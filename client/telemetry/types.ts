@@ -155,6 +155,8 @@ export interface ErrorContext {
   /** Catalog ERROR_AREA value (ws, ipc, lexical, store, updater, api, renderer, main, emote, telemetry). */
   area: string;
   chatroomId?: string;
+  /** The chatroom's streamer (renderer ws errors name it); logged as `streamer_id`, never a metric label. */
+  streamerId?: string;
   fatal?: boolean;
   severity?: ErrorSeverity;
 }

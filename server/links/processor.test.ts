@@ -15,7 +15,7 @@ let token: string;
 
 beforeAll(async () => {
   site = await startFixtureSite();
-  server = await startChatServer(testConfig({ LINK_FETCH_TIMEOUT_MS: "300", LINK_CONCURRENCY: "2", CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true" }), createServerTelemetry());
+  server = await startChatServer(testConfig({ LINK_FETCH_TIMEOUT_MS: "1500", LINK_CONCURRENCY: "2", CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true" }), createServerTelemetry());
   token = (await signUp(server.url, "carol")).token;
 });
 afterAll(async () => {

@@ -61,6 +61,7 @@ export class ChatClient {
       },
     });
     this.#connections.set(chatroom.id, connection);
+    this.telemetry.logs.action("join_chatroom", "chat");
     connection.connect();
     await Promise.all([this.refreshEmotes(chatroom.id), this.#saveJoined()]);
   }
@@ -69,7 +70,14 @@ export class ChatClient {
     this.#connections.get(chatroomId)?.close();
     this.#connections.delete(chatroomId);
     this.store.getState().leaveChatroom(chatroomId);
+    this.telemetry.logs.action("leave_chatroom", "chat");
     await this.#saveJoined();
+  }
+
+  /** Hides a message from this client's view (the row's Hide): it stays on the server. */
+  hideMessage(chatroomId: string, messageId: string): void {
+    this.store.getState().deleteMessage(chatroomId, messageId);
+    this.telemetry.logs.action("hide_message", "chat");
   }
 
   async refreshEmotes(chatroomId: string): Promise<void> {

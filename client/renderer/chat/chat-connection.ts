@@ -149,6 +149,7 @@ export class ChatConnection {
       void this.#o.errors.report(new Error(`ws frame from chatroom ${chatroom.id} is not a Pusher frame: ${(err as Error).message}`), {
         area: "ws",
         chatroomId: chatroom.id,
+        streamerId: chatroom.streamerId,
       });
       return;
     }

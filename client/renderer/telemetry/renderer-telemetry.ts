@@ -1,6 +1,7 @@
 // Renderer telemetry bootstrap: a WebTracerProvider (StackContextManager, W3C propagator)
-// whose spans go to main over IPC, a metric buffer, the error reporter and the 10 s vitals
-// loop. It follows the user's switch: while telemetry is off the sampler records nothing,
+// whose spans go to main over IPC, a metric buffer, a log buffer (seed 001's event, metric
+// and vital records), the error reporter and the 10 s vitals loop, which also reports the
+// web vitals (LCP, CLS, INP) and the chat render p95 of the window. It follows the user's switch: while telemetry is off the sampler records nothing,
 // no metric is buffered and no telemetry IPC call is made. Spans are sampled by main's
 // policy (ratio, forced spans, errors and slow ones kept): per-message spans under a chat
 // flood would otherwise overflow main's queue.
@@ -14,14 +15,19 @@ import { CriticalAwareSampler, shouldExport } from "../../telemetry/sampler.ts";
 import type { OtelCarrier, SamplingPolicy } from "../../telemetry/types.ts";
 import { ErrorReporter } from "./error-reporter.ts";
 import { IpcSpanProcessor } from "./ipc-span-processor.ts";
+import { PerfWindow, RendererLogs } from "./renderer-logs.ts";
 import { RendererMetrics } from "./renderer-metrics.ts";
 import { startVitalsLoop } from "./vitals.ts";
+import { WebVitals } from "./web-vitals.ts";
 
 export const RENDERER_TRACER_NAME = "kicktalk-renderer";
 
 export interface RendererTelemetry {
   readonly tracer: Tracer;
   readonly metrics: RendererMetrics;
+  readonly logs: RendererLogs;
+  /** Chat message list render durations (ms), reported as a `metric` record per vitals tick. */
+  readonly chatRender: PerfWindow;
   readonly errors: ErrorReporter;
   readonly spans: IpcSpanProcessor;
   isEnabled(): boolean;
@@ -56,10 +62,18 @@ export function startRendererTelemetry(api: AppApi, options: { enabled: boolean;
   const metrics = new RendererMetrics((events) => api.telemetry.recordMetrics({ events }), () => enabled);
   const errors = new ErrorReporter(api, () => enabled);
   errors.installGlobalHandlers(window);
-  const stopVitals = startVitalsLoop(metrics, options.vitalsIntervalMs ?? 10_000);
+  const logs = new RendererLogs((records) => api.telemetry.recordLogs({ records }), () => enabled);
+  const chatRender = new PerfWindow("chat_render");
+  const webVitals = new WebVitals().start();
+  const reportWindow = () => {
+    webVitals.report(logs);
+    chatRender.report(logs);
+  };
+  const stopVitals = startVitalsLoop(metrics, options.vitalsIntervalMs ?? 10_000, reportWindow);
 
   const flush = async () => {
-    await Promise.all([spans.forceFlush(), metrics.flush()]);
+    reportWindow();
+    await Promise.all([spans.forceFlush(), metrics.flush(), logs.flush()]);
   };
   // Flush when the window is hidden or unloads (seed 001: both events, neither is reliable alone).
   document.addEventListener("visibilitychange", () => {
@@ -67,12 +81,15 @@ export function startRendererTelemetry(api: AppApi, options: { enabled: boolean;
   });
   window.addEventListener("pagehide", () => {
     stopVitals();
+    webVitals.stop();
     void flush();
   });
 
   return {
     tracer,
     metrics,
+    logs,
+    chatRender,
     errors,
     spans,
     isEnabled: () => enabled,
@@ -81,6 +98,7 @@ export function startRendererTelemetry(api: AppApi, options: { enabled: boolean;
       if (!next) {
         spans.clear();
         metrics.clear();
+        logs.clear();
       }
     },
     flush,

@@ -16,9 +16,12 @@ export function sampleVitals(metrics: RendererMetrics): void {
   metrics.record("domNodeCount", document.getElementsByTagName("*").length);
 }
 
-/** Starts the loop (first sample at once); returns a stop function. */
-export function startVitalsLoop(metrics: RendererMetrics, intervalMs: number): () => void {
+/** Starts the loop (first sample at once; `onTick` from the first interval on); returns a stop function. */
+export function startVitalsLoop(metrics: RendererMetrics, intervalMs: number, onTick: () => void = () => undefined): () => void {
   sampleVitals(metrics);
-  const timer = setInterval(() => sampleVitals(metrics), intervalMs);
+  const timer = setInterval(() => {
+    sampleVitals(metrics);
+    onTick();
+  }, intervalMs);
   return () => clearInterval(timer);
 }

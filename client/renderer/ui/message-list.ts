@@ -1,8 +1,10 @@
 // The message list of the active chatroom: one memoized row per message (so a new message
 // renders one row, not the list), words that name emotes drawn as emotes, links as links.
 // A row can be answered (Reply sets the composer's target); a reply shows whom it answers,
-// and a message with replies opens its thread in the reply_thread dialog.
-import { createElement as h, memo, useEffect, useMemo, useRef, type ReactNode } from "react";
+// and a message with replies opens its thread in the reply_thread dialog. Hide removes a row
+// from this client's view only (zustand:delete-message). Each render of the list, from the
+// render starting to the DOM being committed, is a chat_render sample (renderer-logs.ts).
+import { createElement as h, memo, useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { ChatMessage } from "../../../protocol/index.ts";
 import type { ChatClient } from "../chat/chat-client.ts";
@@ -62,10 +64,16 @@ const MessageRow = memo(function MessageRow(props: RowProps) {
           { className: "message-action", "data-testid": "reply-button", title: "Reply", onClick: () => client.store.getState().setReplyTarget(message.chatroomId, message) },
           "Reply",
         ),
+    h(
+      "button",
+      { className: "message-action", "data-testid": "hide-button", title: "Hide for me", onClick: () => client.hideMessage(message.chatroomId, message.id) },
+      "Hide",
+    ),
   );
 });
 
 export function MessageList({ client, chatroomId, showTime }: { client: ChatClient; chatroomId: string; showTime: boolean }) {
+  const renderStarted = performance.now();
   const messages = useStore(client.store, (s) => s.rooms[chatroomId]?.messages ?? EMPTY);
   const end = useRef<HTMLDivElement>(null);
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
@@ -74,6 +82,10 @@ export function MessageList({ client, chatroomId, showTime }: { client: ChatClie
     for (const m of messages) if (m.replyTo) counts.set(m.replyTo, (counts.get(m.replyTo) ?? 0) + 1);
     return counts;
   }, [messages]);
+  // No deps: every commit of the list is one sample, in ms.
+  useLayoutEffect(() => {
+    client.telemetry.chatRender.observe(performance.now() - renderStarted);
+  });
   // Braces matter: newer Chromium's scrollIntoView returns a promise, and an effect may only return a cleanup.
   useEffect(() => {
     void end.current?.scrollIntoView({ block: "end" });
