@@ -10,4 +10,6 @@ export { SLOS, ALL_SLOS } from "./slos.ts";
 export { createLabelCap } from "./cap-label.ts";
 export { METRICS, ALL_METRICS, ALL_SPAN_FAMILIES, ALL_LOG_EVENTS, GATEWAY_METRICS, ALL_GATEWAY_METRICS, metricByPrometheusName } from "./registry.ts";
 export { SPAN_METRICS_BUCKETS_S } from "./metrics/gateway.ts";
+export { COLLECTOR_METRICS, ALL_COLLECTOR_METRICS } from "./registry.ts";
+export { COLLECTOR_SIGNALS, type CollectorSignal } from "./metrics/collector.ts";
 export { ALL_SPAN_NAMES } from "./spans.ts";

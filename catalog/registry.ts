@@ -1,6 +1,7 @@
 // The whole catalog as one registry, validated once when first imported.
 import { LOG_EVENTS } from "./logs.ts";
 import { CLIENT_METRICS } from "./metrics/client.ts";
+import { ALL_COLLECTOR_METRICS, COLLECTOR_METRICS } from "./metrics/collector.ts";
 import { GATEWAY_METRICS } from "./metrics/gateway.ts";
 import { PIPELINE_METRICS } from "./metrics/pipeline.ts";
 import { SERVER_METRICS } from "./metrics/server.ts";
@@ -32,15 +33,21 @@ export const ALL_LOG_EVENTS: readonly LogEventDecl[] = Object.values(LOG_EVENTS)
 export { GATEWAY_METRICS };
 export const ALL_GATEWAY_METRICS: readonly DerivedMetricDecl[] = Object.values(GATEWAY_METRICS);
 
+/**
+ * The gateway's own metrics (otelcol_*, scraped from the collector): not in GATEWAY_METRICS, so the
+ * release filter, which reads app releases, leaves their selectors alone.
+ */
+export { COLLECTOR_METRICS, ALL_COLLECTOR_METRICS };
+
 // Validated together, so a derived metric cannot take a series name an app metric has.
-assertValidCatalog({ metrics: [...ALL_METRICS, ...ALL_GATEWAY_METRICS], spans: ALL_SPAN_FAMILIES, logs: ALL_LOG_EVENTS });
+assertValidCatalog({ metrics: [...ALL_METRICS, ...ALL_GATEWAY_METRICS, ...ALL_COLLECTOR_METRICS], spans: ALL_SPAN_FAMILIES, logs: ALL_LOG_EVENTS });
 {
   const problems = sloErrors(ALL_SLOS, ALL_METRICS);
   if (problems.length > 0) throw new CatalogError(problems);
 }
 
 const BY_SERIES = new Map<string, MetricDecl>();
-for (const m of [...ALL_METRICS, ...ALL_GATEWAY_METRICS]) for (const s of prometheusNames(m).series) BY_SERIES.set(s, m);
+for (const m of [...ALL_METRICS, ...ALL_GATEWAY_METRICS, ...ALL_COLLECTOR_METRICS]) for (const s of prometheusNames(m).series) BY_SERIES.set(s, m);
 
 /** The declaration behind a Prometheus series name (`…_bucket` included), if any. */
 export function metricByPrometheusName(series: string): MetricDecl | undefined {

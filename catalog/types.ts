@@ -79,12 +79,16 @@ export interface MetricDecl {
  * A metric nobody's SDK emits: the gateway (natively, the collector's span_metrics connector) or,
  * in compose and Grafana Cloud, Tempo's metrics generator derives it from the spans of
  * `emittedBy`; or the remote-write translation (and Grafana Cloud's OTLP endpoint) writes it from
- * their resources (target_info). Kept out of METRICS/ALL_METRICS, so it is in no client allow-list or per-process
- * series budget, but declared so dashboards may query it.
+ * their resources (target_info); or the collector counts the data of `emittedBy` passing through
+ * it, in its own metrics (catalog/metrics/collector.ts). Kept out of METRICS/ALL_METRICS, so it is
+ * in no client allow-list or per-process series budget, but declared so dashboards may query it.
  */
 export interface DerivedMetricDecl extends MetricDecl {
-  /** What it is derived from: spans (span metrics), or the resource of every export (target_info). */
-  readonly derivedFrom: "spans" | "resource";
+  /**
+   * What it is derived from: spans (span metrics), the resource of every export (target_info), or
+   * the collector's own telemetry about the data it carries (otelcol_*).
+   */
+  readonly derivedFrom: "spans" | "resource" | "collector";
   readonly prometheusFamily: string;
 }
 

@@ -1,8 +1,8 @@
 // Panels of the telemetry pipeline dashboard: the client's telemetry layer reporting on
 // itself. Telemetry degrades quietly, so these are how anyone notices it dropping data.
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { METRICS } from "../../catalog/index.ts";
-import { retriedShareExpr, THRESHOLDS } from "../../alerts/groups/telemetry-pipeline.ts";
+import { COLLECTOR_METRICS, METRICS } from "../../catalog/index.ts";
+import { gatewayQueueFillExpr, gatewayRateExpr, retriedShareExpr, THRESHOLDS } from "../../alerts/groups/telemetry-pipeline.ts";
 import { aggBy, increase, quantile, RANGE_WINDOW, rate, RATE_INTERVAL, sel, sumBy } from "../../queries/promql.ts";
 import { promInstant, promQuery } from "../common/queries.ts";
 import { DASHED_THRESHOLDS, defaultStat, defaultTimeseries, ownedThresholds, rangeStat, thresholdLine } from "../common/styles.ts";
@@ -146,4 +146,65 @@ export function serverDroppedTimeseries() {
     .description("Telemetry items per second the chat server gave up on (spans evicted from the forced-sampling buffer), by signal and reason.")
     .unit(units.OpsPerSecond)
     .withTarget(promQuery(sumBy(["signal", "reason"], rate(METRICS.serverTelemetryDropped)), "{{signal}} {{reason}}"));
+}
+
+// The gateway's own metrics (the collector's, catalog/metrics/collector.ts): where back-pressure
+// shows before clients start dropping. One line per exporter (or receiver) and signal; the
+// failure counters only exist after a first failure, so they are drawn against the items sent
+// (or accepted) and read 0, not "No data", while nothing fails.
+
+/** GatewayExportQueueFilling's condition, drawn with its threshold. */
+export function gatewayQueueFillTimeseries() {
+  return defaultTimeseries()
+    .title("Gateway export queue fill")
+    .description(
+      `Share of each exporter's sending queue in use (queue size over capacity, the fullest gateway replica), by exporter and signal; only exporters with a queue report it. Dashed: GatewayExportQueueFilling's threshold, ${THRESHOLDS.gatewayQueueFill * 100} %. Full means the gateway refuses data.`,
+    )
+    .unit(units.PercentUnit)
+    .min(0)
+    .max(1)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.gatewayQueueFill, color: "red" }]))
+    .thresholdsStyle(DASHED_THRESHOLDS())
+    .withTarget(promQuery(gatewayQueueFillExpr(["exporter", "data_type"]), "{{exporter}} ({{data_type}})"));
+}
+
+/** GatewayExportFailing's condition: any value above 0 is data lost. */
+export function gatewaySendFailedTimeseries() {
+  return defaultTimeseries()
+    .title("Gateway sends given up")
+    .description(
+      "Items per second the gateway's exporters gave up on after their retries (or on a permanent error), by exporter and signal: that data is lost. GatewayExportFailing pages when this stays above 0 for 5 minutes.",
+    )
+    .unit(units.OpsPerSecond)
+    .min(0)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.gatewaySendFailedPerSecond, color: "red" }]))
+    .withTarget(
+      promQuery(gatewayRateExpr(COLLECTOR_METRICS.exporterSendFailed, ["exporter"], RATE_INTERVAL, COLLECTOR_METRICS.exporterSent), "{{exporter}} ({{data_type}})"),
+    );
+}
+
+export function gatewayEnqueueFailedTimeseries() {
+  return defaultTimeseries()
+    .title("Gateway queue full")
+    .description(
+      "Items per second an exporter's full sending queue refused, by exporter and signal. The refusal goes back to the sender as a retryable error (the gateway's receivers count it as refused), so clients retry and, past their own queue, drop.",
+    )
+    .unit(units.OpsPerSecond)
+    .min(0)
+    .withTarget(
+      promQuery(gatewayRateExpr(COLLECTOR_METRICS.exporterEnqueueFailed, ["exporter"], RATE_INTERVAL, COLLECTOR_METRICS.exporterSent), "{{exporter}} ({{data_type}})"),
+    );
+}
+
+/** GatewayRefusingData's condition. */
+export function gatewayRefusedTimeseries() {
+  return defaultTimeseries()
+    .title("Gateway receivers refusing")
+    .description(
+      "Items per second the gateway's receivers could not push into their pipelines, by receiver and signal: the memory limiter refusing (the process is near its memory limit) or a full export queue. Senders get a retryable error. GatewayRefusingData warns when this stays above 0 for 10 minutes.",
+    )
+    .unit(units.OpsPerSecond)
+    .min(0)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.gatewayRefusedPerSecond, color: "red" }]))
+    .withTarget(promQuery(gatewayRateExpr(COLLECTOR_METRICS.receiverRefused, ["receiver"], RATE_INTERVAL), "{{receiver}} ({{data_type}})"));
 }
