@@ -213,17 +213,20 @@ export interface ServerConfig {
   };
   readonly rateLimits: RateLimitConfig;
   readonly store: { readonly path: string; readonly synchronous: "NORMAL" | "FULL" };
-  readonly links: {
-    readonly fetchTimeoutMs: number;
-    readonly concurrency: number;
-    readonly maxBytes: number;
-    readonly maxRedirects: number;
-    readonly allowedPorts: readonly number[];
-    readonly allowLoopback: boolean;
-    readonly maxPerMessage: number;
-    readonly maxPendingPerUser: number;
-    readonly maxPending: number;
-  };
+  readonly links: LinkConfig;
+}
+
+/** Link fetching and its queue's bounds (server/links/processor.ts). */
+export interface LinkConfig {
+  readonly fetchTimeoutMs: number;
+  readonly concurrency: number;
+  readonly maxBytes: number;
+  readonly maxRedirects: number;
+  readonly allowedPorts: readonly number[];
+  readonly allowLoopback: boolean;
+  readonly maxPerMessage: number;
+  readonly maxPendingPerUser: number;
+  readonly maxPending: number;
 }
 
 export class ConfigError extends Error {

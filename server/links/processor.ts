@@ -14,6 +14,7 @@ import type { Context, Link, Span, SpanContext } from "@opentelemetry/api";
 import { LOG_EVENTS, SPAN_FAMILIES } from "../../catalog/index.ts";
 import type { LinkStatus } from "../../protocol/index.ts";
 import { ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_LINK_DOMAIN, ATTR_LINK_FAILURE_REASON, ATTR_LINK_ID, ATTR_LINK_STATUS } from "../telemetry/semconv.ts";
+import type { LinkConfig } from "../config.ts";
 import type { ServerTelemetry } from "../telemetry/types.ts";
 import { addressPolicy } from "./address-policy.ts";
 import { extractMetadata } from "./extract-metadata.ts";
@@ -31,19 +32,11 @@ type FailureReason = NonNullable<LinkStatus["failureReason"]>;
 const SHED = "shed";
 const [SPAN_PROCESS, SPAN_FETCH, SPAN_EXTRACT] = SPAN_FAMILIES.link.names;
 
-export interface LinkProcessorOptions {
+/** The server's link settings (server/config.ts), plus what the processor is wired to. */
+export interface LinkProcessorOptions extends LinkConfig {
   readonly telemetry: ServerTelemetry;
   /** Where statuses are kept (and read back by `get`). */
   readonly store: LinkStore;
-  readonly fetchTimeoutMs: number;
-  readonly concurrency: number;
-  readonly maxBytes: number;
-  readonly maxRedirects: number;
-  readonly allowedPorts: readonly number[];
-  readonly allowLoopback: boolean;
-  readonly maxPerMessage: number;
-  readonly maxPendingPerUser: number;
-  readonly maxPending: number;
   /** DNS for link hosts; tests give a fixed table. */
   readonly resolve?: ResolveHost;
 }
