@@ -78,7 +78,10 @@ describe("stack config templates", () => {
     expect(c.exporters["file/logs"]).toMatchObject({ path: join(captureDir(dataDir), "logs.jsonl"), format: "json" });
     expect(c.service.pipelines["traces"]?.exporters).toEqual(["file/traces", "span_metrics"]);
     expect(c.service.pipelines["logs"]?.exporters).toEqual(["file/logs"]);
-    expect(Object.keys(c.exporters).sort()).toEqual(["file/logs", "file/traces", "prometheusremotewrite"]);
+    expect(Object.keys(c.exporters).sort()).toEqual(["file/logs", "file/traces", "prometheusremotewrite", "prometheusremotewrite/spanmetrics"]);
+    // Derived span metrics leave by their own exporter, so the gateway's per-exporter counts of
+    // what apps sent stay exact (loadtest/runner/collector-metrics.ts).
+    expect(c.exporters["prometheusremotewrite/spanmetrics"]?.endpoint).toBe(c.exporters["prometheusremotewrite"]?.endpoint);
     const prom = parse(native["prometheus.yml"]) as { scrape_configs: { job_name: string }[] };
     expect(prom.scrape_configs.map((j) => j.job_name)).toEqual(["otel-collector"]);
     for (const p of ["traces", "logs"]) expect(c.service.pipelines[p]?.processors, p).toEqual(["memory_limiter", "batch"]);
@@ -94,7 +97,7 @@ describe("stack config templates", () => {
     // Buckets as Go durations in ms; the catalog's are seconds.
     expect(sm.histogram.explicit.buckets.map((b) => Number(b.replace(/ms$/, "")) / 1000)).toEqual([...SPAN_METRICS_BUCKETS_S]);
     const pipeline = c.service.pipelines["metrics/spanmetrics"];
-    expect(pipeline).toEqual({ receivers: ["span_metrics"], processors: ["transform/spanmetrics", "transform/promote_resource", "batch"], exporters: ["prometheusremotewrite"] });
+    expect(pipeline).toEqual({ receivers: ["span_metrics"], processors: ["transform/spanmetrics", "transform/promote_resource", "batch"], exporters: ["prometheusremotewrite/spanmetrics"] });
     // The namespace plus the renamed histogram are the catalog's Prometheus families.
     const rename = (c.processors["transform/spanmetrics"]?.metric_statements ?? []).flatMap((s) => s.statements).join("\n");
     const latency = /set\(metric\.name, "([^"]+)"\) where metric\.name == "([^"]+)"/.exec(rename);

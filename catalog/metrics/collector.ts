@@ -34,7 +34,7 @@ const ITEM: Readonly<Record<CollectorSignal, { readonly word: string; readonly u
 export const COLLECTOR_EXPORTER: EnumLabel = {
   name: "exporter",
   kind: "enum",
-  values: ["prometheusremotewrite", "file/traces", "file/logs", "otlp/tempo", "otlphttp/loki", "otlphttp/cloud", "prometheusremotewrite/local"],
+  values: ["prometheusremotewrite", "file/traces", "file/logs", "otlp/tempo", "otlphttp/loki", "otlphttp/cloud", "prometheusremotewrite/local", "prometheusremotewrite/spanmetrics"],
   description: "The collector's exporter component id.",
 };
 

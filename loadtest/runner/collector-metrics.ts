@@ -10,7 +10,10 @@ const ITEM: Record<Signal, string> = { traces: "spans", metrics: "metric_points"
 const SIGNALS: readonly Signal[] = ["traces", "metrics", "logs"];
 
 /** Counter value whether or not the exposition adds `_total` (it does from the OTel SDK's Prometheus exporter). */
-const counter = (text: string, name: string) => sumExposition(text, `${name}_total`) || sumExposition(text, name);
+const counter = (text: string, name: string, labels: Readonly<Record<string, string>> = {}) =>
+  sumExposition(text, `${name}_total`, labels) || sumExposition(text, name, labels);
+/** Exporters of what the gateway derives itself (span metrics from spans): not what apps sent. */
+const DERIVED_EXPORTERS = ["prometheusremotewrite/spanmetrics"];
 
 /** A collector's counts from its internal metrics endpoint (service.telemetry.metrics). */
 export async function collectorMetricsCounts(metricsUrl: string): Promise<CollectorCounts> {
@@ -23,6 +26,7 @@ export async function collectorMetricsCounts(metricsUrl: string): Promise<Collec
     c.accepted += counter(text, `otelcol_receiver_accepted_${item}`);
     c.refused += counter(text, `otelcol_receiver_refused_${item}`) + counter(text, `otelcol_receiver_failed_${item}`);
     c.sent += counter(text, `otelcol_exporter_sent_${item}`);
+    for (const exporter of DERIVED_EXPORTERS) c.sent -= counter(text, `otelcol_exporter_sent_${item}`, { exporter });
     c.failed += counter(text, `otelcol_exporter_send_failed_${item}`) + counter(text, `otelcol_exporter_enqueue_failed_${item}`);
   }
   return c;
