@@ -108,3 +108,21 @@ if (file !== undefined) {
     }
   });
 }
+
+// Optional: BENCH_HEAP_SAMPLING="<startMs>,<stopMs>" (after the probe loads) runs V8's sampling
+// heap profiler over that window and writes what it sampled and is still in the heap at the end,
+// after a scavenge, to $BENCH_HEAP_PROBE_FILE.heapprofile (Chrome DevTools format): that is, by
+// allocation stack, what outlived the young generation (live, or promoted and not yet collected).
+const sampling = process.env.BENCH_HEAP_SAMPLING?.split(",").map(Number);
+if (file !== undefined && sampling !== undefined && sampling.length === 2) {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  setTimeout(() => void session.post("HeapProfiler.startSampling", { samplingInterval: 4096 }), sampling[0]).unref();
+  setTimeout(async () => {
+    (globalThis as { gc?: (o: { type: string }) => void }).gc?.({ type: "minor" });
+    const { profile } = await session.post("HeapProfiler.getSamplingProfile");
+    await session.post("HeapProfiler.stopSampling");
+    appendFileSync(`${file}.heapprofile`, JSON.stringify(profile));
+  }, sampling[1]).unref();
+}

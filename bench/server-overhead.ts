@@ -18,8 +18,11 @@
 // Not a test: nothing here passes or fails on a threshold.
 // Run: node_modules/.bin/node bench/server-overhead.ts  (BENCH_ROUNDS, BENCH_RATE, BENCH_COUNT,
 // BENCH_MODES=off,production; BENCH_NODE_OPTIONS="--max-semi-space-size=8" is given to the
-// server in every mode, off included, and BENCH_OUT names another results file for such a run)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// server in every mode, off included, and BENCH_OUT names another results file for such a run;
+// BENCH_HEAP_SAMPLING="8000,20000" makes lib-heap-probe.ts write, per server, a sampling heap
+// profile of what was allocated in that window and outlived the young generation, kept next to
+// BENCH_OUT as heap-<mode>-<round>.heapprofile)
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -365,6 +368,10 @@ try {
 } finally {
   await site.close();
   await collector.stop();
+  for (const f of readdirSync(PROBE_DIR).filter((n) => n.endsWith(".heapprofile"))) {
+    mkdirSync(dirname(OUT), { recursive: true });
+    copyFileSync(join(PROBE_DIR, f), join(dirname(OUT), `heap-${f.replace(".jsonl", "")}`));
+  }
   rmSync(PROBE_DIR, { recursive: true, force: true });
 }
 
