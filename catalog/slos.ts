@@ -64,11 +64,11 @@ export const SLOS = {
     name: "ClientCrashFree",
     title: "Crash-free client sessions",
     description:
-      "Share of client sessions (main process runs) that end without a fatal error. A session is one kicktalk_main_uptime_seconds series seen in the window plus one per reset of it; a crash is one fatal error reported by the error tracker.",
+      "Share of client sessions (main process runs with telemetry on) that end without a fatal error. A session is one increment of kicktalk_sessions_started_total (0 at start-up, then 1); a crash is one fatal error reported by the error tracker.",
     service: CLIENT_SERVICE,
     objective: 0.999,
     period: "30d",
-    sli: { kind: "sessions", crashes: CLIENT_METRICS.errors, bad: { [L.ERROR_SEVERITY.name]: "fatal" }, uptime: CLIENT_METRICS.mainUptime },
+    sli: { kind: "sessions", crashes: CLIENT_METRICS.errors, bad: { [L.ERROR_SEVERITY.name]: "fatal" }, sessions: CLIENT_METRICS.sessionsStarted },
     minEventsPerHour: 10,
   }),
 } as const;

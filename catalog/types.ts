@@ -136,14 +136,14 @@ export type SloMatchers = Readonly<Record<string, SloMatcher>>;
  * - `errors`: a counter; bad events are the ones matching `bad`, all events match `base`.
  * - `latency`: a histogram; good events are observations ≤ `thresholdSeconds` (a declared
  *   bucket boundary) matching `good`, all events are every observation matching `base`.
- * - `sessions`: crash-free sessions; bad events are increments of a counter matching `bad`,
- *   sessions are process runs seen through a gauge that restarts at 0 with each process
- *   (uptime): one per series in the window plus one per reset.
+ * - `sessions`: crash-free sessions; bad events are increments of `crashes` matching `bad`,
+ *   sessions are increments of `sessions`, a counter each process takes from 0 to 1 (an uptime
+ *   gauge's resets counted them before: the fleet gateway drops client gauges, issue 12).
  */
 export type SliDecl =
   | { readonly kind: "errors"; readonly metric: MetricDecl; readonly bad: SloMatchers; readonly base?: SloMatchers }
   | { readonly kind: "latency"; readonly metric: MetricDecl; readonly thresholdSeconds: number; readonly good?: SloMatchers; readonly base?: SloMatchers }
-  | { readonly kind: "sessions"; readonly crashes: MetricDecl; readonly bad: SloMatchers; readonly uptime: MetricDecl };
+  | { readonly kind: "sessions"; readonly crashes: MetricDecl; readonly bad: SloMatchers; readonly sessions: MetricDecl };
 
 /** A service level objective over catalog signals; rules, alerts and dashboards derive from it. */
 export interface SloDecl {

@@ -145,8 +145,8 @@ export function sloErrors(slos: readonly SloDecl[], metrics: readonly MetricDecl
       case "sessions":
         checkMetric(where, sli.crashes, ["counter"]);
         checkMatchers(where, sli.crashes, sli.bad);
-        checkMetric(where, sli.uptime, ["gauge"]);
-        if (sli.uptime.unit !== "s") errors.push(`${where}: sessions are counted from an uptime gauge in seconds, ${sli.uptime.name} is in ${sli.uptime.unit}`);
+        checkMetric(where, sli.sessions, ["counter"]);
+        if (sli.sessions.labels.length > 0) errors.push(`${where}: the sessions counter ${sli.sessions.name} must have no labels (one increment per process)`);
         break;
     }
   }

@@ -57,8 +57,8 @@ function burnAlert(slo: SloDecl, kind: "page" | "ticket"): AlertRule {
 
 /**
  * A stretch of traffic: `perMinute` events a minute of which `badPerMinute` are bad. For a
- * sessions SLO, `perMinute` is how many clients start a new session every minute (0: one
- * client in one long session) and `badPerMinute` how many sessions crash a minute.
+ * sessions SLO, `perMinute` is how many sessions start a minute (0: no new session, one long
+ * one already running) and `badPerMinute` how many sessions crash a minute.
  */
 export interface Phase {
   readonly minutes: number;
@@ -114,17 +114,12 @@ export function sloInput(slo: SloDecl, phases: readonly Phase[]): InputSeries[] 
         series(sli.metric, { ...base, ...fixture.good, le: String(sli.thresholdSeconds) }, counterValues(phases, (p) => p.perMinute - p.badPerMinute), "bucket"),
         series(sli.metric, { ...base, ...fixture.good }, counterValues(phases, (p) => p.perMinute), "count"),
       ];
-    case "sessions": {
-      const restarting = phases[0]?.perMinute ?? 0;
-      if (phases.some((p) => p.perMinute !== restarting)) throw new Error(`SLO ${slo.id}: sessions phases need a constant number of clients`);
-      const minutes = phases.reduce((n, p) => n + p.minutes, 0);
-      const crashes = series(sli.crashes, { ...base, [LABELS.ERROR_AREA.name]: "main", ...sli.bad } as Matchers, counterValues(phases, (p) => p.badPerMinute));
-      if (restarting === 0) return [series(sli.uptime, base, `0+60x${minutes}`), crashes];
-      // Each client starts a new process every minute: its uptime is lower at every sample than
-      // at the one before, which Prometheus counts as a reset (one more session).
-      const uptimes = Array.from({ length: restarting }, (_, i) => series(sli.uptime, { ...base, [INSTANCE]: `c${i}` }, `${minutes + 30}-1x${minutes}`));
-      return [...uptimes, crashes];
-    }
+    case "sessions":
+      // `perMinute` sessions start a minute (the counter each process takes from 0 to 1), `badPerMinute` of them crash.
+      return [
+        series(sli.sessions, base, counterValues(phases, (p) => p.perMinute)),
+        series(sli.crashes, { ...base, [LABELS.ERROR_AREA.name]: "main", ...sli.bad } as Matchers, counterValues(phases, (p) => p.badPerMinute)),
+      ];
   }
 }
 
@@ -151,24 +146,20 @@ export function expectedRatio(slo: SloDecl, phases: readonly Phase[], at: number
   };
   const from = Math.max(0, at - window);
   const bad = cumulative(at, (p) => p.badPerMinute) - cumulative(from, (p) => p.badPerMinute);
-  const total =
-    slo.sli.kind === "sessions"
-      ? (phases[0]?.perMinute ?? 0) * (at - from + 1)
-      : cumulative(at, (p) => p.perMinute) - cumulative(from, (p) => p.perMinute);
+  const total = cumulative(at, (p) => p.perMinute) - cumulative(from, (p) => p.perMinute);
   return bad / total;
 }
 
 // ---- the cases -----------------------------------------------------------------------------
 
 interface Traffic {
-  /** Events a minute of healthy traffic (for sessions: clients restarting every minute). */
+  /** Events a minute of healthy traffic (for sessions: sessions starting a minute). */
   readonly normal: number;
-  /** Below the floor (for sessions: one client in one long session). */
+  /** Below the floor (0 for sessions: one long session, no new one). */
   readonly low: number;
 }
 
 function trafficOf(slo: SloDecl): Traffic {
-  if (slo.sli.kind === "sessions") return { normal: 1, low: 0 };
   // 1000 a minute keeps every ratio below exact in the inputs; low stays under the floor.
   return { normal: 1000, low: Math.floor((slo.minEventsPerHour / 60) * 0.8) };
 }
@@ -224,7 +215,7 @@ export function sloAlertCases(slo: SloDecl): AlertCase[] {
     {
       alert: page,
       evalTime: minutes(420),
-      // Control of the quiet case above: the same hour at 1.25 × the fast burn rate pages (1.25: a sessions SLI counts one extra session per window).
+      // Control of the quiet case above: the same hour at 1.25 × the fast burn rate pages.
       input: sloInput(slo, fastBurn(1.25)),
       fires: [fired(rule, expectedBurn(slo, fastBurn(1.25), 420, 60))],
     },

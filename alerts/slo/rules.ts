@@ -3,7 +3,7 @@
 // alert 6): page on 14.4× over 1 h and 5 m or 6× over 6 h and 30 m; ticket on 3× over 1 d and
 // 2 h or 1× over 3 d and 6 h. Everything is derived from the catalog declaration (catalog/slos.ts).
 import type { SloDecl, SloMatchers } from "../../catalog/index.ts";
-import { increase, overTime, sumBy, type Matchers } from "../../queries/promql.ts";
+import { increase, sumBy, type Matchers } from "../../queries/promql.ts";
 import { JOB } from "../define.ts";
 import type { BurnWindowPair, Duration } from "../types.ts";
 
@@ -52,8 +52,8 @@ export function sloTotal(slo: SloDecl, window: Duration): string {
     case "latency":
       return sumBy(SLO_BY, increase(sli.metric, asMatchers(sli.base), window, "count"));
     case "sessions":
-      // One session per uptime series seen in the window, plus one per restart (reset) of it.
-      return sumBy(SLO_BY, `${overTime("resets", sli.uptime, {}, window)} + 1`);
+      // Each process takes the counter from 0 to 1 (client/telemetry: session start).
+      return sumBy(SLO_BY, increase(sli.sessions, {}, window));
   }
 }
 

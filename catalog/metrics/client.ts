@@ -165,6 +165,15 @@ export const CLIENT_METRICS = {
     labels: [],
     emittedBy: MAIN,
   }),
+  sessionsStarted: metric({
+    name: "kicktalk_sessions_started",
+    instrument: "counter",
+    unit: "{session}",
+    description:
+      "Main process runs with telemetry on: 0 at start-up, 1 once that 0 is journaled, so increase() sees every session (the crash-free SLO's denominator).",
+    labels: [],
+    emittedBy: MAIN,
+  }),
   updaterEvents: metric({
     name: "kicktalk_updater_events",
     instrument: "counter",

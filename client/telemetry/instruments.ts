@@ -6,6 +6,8 @@ import { type BoundedLabel, type CappedLabel, createLabelCap, type MetricDecl } 
 import { CLIENT_METRICS } from "../../catalog/metrics/client.ts";
 import { PIPELINE_METRICS } from "../../catalog/metrics/pipeline.ts";
 import type { ClientInstruments, ClientMetricKey, MetricLabels, MetricRecorder, ObservedMetricKey, RecordableMetricKey } from "./types.ts";
+import { DROP_REASON } from "../../catalog/labels.ts";
+import type { OtlpScopeJson } from "./otlp-json.ts";
 
 /**
  * Observed at collection, never recorded: the process metrics, and the queue size, which is
@@ -94,4 +96,67 @@ export function createInstruments(o: InstrumentOptions): ClientInstruments {
   const out: Partial<Record<RecordableMetricKey, MetricRecorder>> = {};
   for (const key of RECORDABLE_METRIC_KEYS) out[key] = recorderFor(key, CLIENT_SIDE_METRICS[key]);
   return out as ClientInstruments;
+}
+
+/**
+ * Counters started at 0 for every label set they may take, before anything happens (issue 12,
+ * defect 3). increase() and rate() need two samples of a series: one whose first sample is
+ * already 1 (a process that records one fatal error and exits) counts as nothing. Per counter,
+ * the values each label is started at: its whole catalog enum unless narrowed here. Only small,
+ * fully enumerable sets: every point is re-sent in each flush's cumulative snapshot, so no
+ * capped or pattern labels (a streamer's name is not known before it is seen).
+ */
+export const ZERO_STARTED: Readonly<Partial<Record<RecordableMetricKey, Readonly<Record<string, readonly string[]>>>>> = {
+  // The crash-free SLO and the errors dashboard's stats (all severities, by area).
+  errors: {},
+  // Dropped share and TelemetryPipelineDroppingData; `disabled` is no loss and never read.
+  telemetryDropped: { [DROP_REASON.name]: DROP_REASON.values.filter((r) => r !== "disabled") },
+  // The retried share's numerator and denominator.
+  telemetryRetries: {},
+  telemetryExported: {},
+  // The SLO's sessions: 0 here, 1 once this 0 is journaled (createTelemetry).
+  sessionsStarted: {},
+};
+
+/** Every label set ZERO_STARTED starts, per metric: the product of its labels' values. */
+export function zeroStartedLabelSets(): { metric: RecordableMetricKey; labels: MetricLabels }[] {
+  const out: { metric: RecordableMetricKey; labels: MetricLabels }[] = [];
+  for (const [metric, narrowed] of Object.entries(ZERO_STARTED) as [RecordableMetricKey, Readonly<Record<string, readonly string[]>>][]) {
+    const decl = CLIENT_SIDE_METRICS[metric];
+    if (decl.instrument !== "counter") throw new Error(`ZERO_STARTED: ${decl.name} is a ${decl.instrument}, not a counter`);
+    let sets: Record<string, string>[] = [{}];
+    for (const label of decl.labels) {
+      if (label.kind !== "enum") throw new Error(`ZERO_STARTED: ${decl.name} label "${label.name}" is ${label.kind}, not an enum`);
+      const values = narrowed[label.name] ?? label.values;
+      sets = sets.flatMap((set) => values.map((v) => ({ ...set, [label.name]: v })));
+    }
+    for (const labels of sets) out.push({ metric, labels });
+  }
+  return out;
+}
+
+/** Records 0 into every ZERO_STARTED series (through the checked recorders: off records nothing). */
+export function startCountersAtZero(instruments: ClientInstruments): void {
+  for (const { metric, labels } of zeroStartedLabelSets()) instruments[metric].record(0, labels);
+}
+
+/**
+ * The ZERO_STARTED series at 0 as one OTLP/JSON scope, shaped as metricsToScopes() writes a
+ * cumulative monotonic sum, built without a collection: the SDK's collection is async, and an
+ * error recorded meanwhile (a crash during start-up) would land in it as its first sample.
+ * Times in the SDK's clock (epoch ms), so later snapshots follow this one.
+ */
+export function zeroStartedScopes(scope: { name: string; version: string }, timeMs: number): OtlpScopeJson[] {
+  const nanos = (BigInt(Math.round(timeMs)) * 1_000_000n).toString();
+  const byMetric = new Map<RecordableMetricKey, { key: string; value: { stringValue: string } }[][]>();
+  for (const { metric, labels } of zeroStartedLabelSets()) {
+    const attrs = Object.entries(labels).map(([key, v]) => ({ key, value: { stringValue: v } }));
+    byMetric.set(metric, [...(byMetric.get(metric) ?? []), attrs]);
+  }
+  const metrics = [...byMetric].map(([metric, sets]) => {
+    const decl = CLIENT_SIDE_METRICS[metric];
+    const dataPoints = sets.map((attributes) => ({ attributes, startTimeUnixNano: nanos, timeUnixNano: nanos, asDouble: 0 }));
+    return { name: decl.name, description: decl.description, unit: decl.unit, sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints } };
+  });
+  return [{ scope: { name: scope.name, version: scope.version }, metrics }];
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startTestCollector, type TestCollector } from "../../testkit/collector.ts";
 import { createTelemetry } from "./telemetry.ts";
+import { zeroStartedLabelSets } from "./instruments.ts";
 import { testConfig } from "./testing/test-config.ts";
 import type { IpcMainLike, Telemetry, TelemetryConfig, TelemetryDeps } from "./types.ts";
 
@@ -38,6 +39,9 @@ function start(overrides: Partial<TelemetryConfig> = {}, deps: TelemetryDeps = {
 }
 
 /** Spans of one test's runs (by its service.version), once at least `min` have been written. */
+/** Points of the start-up snapshot each run journals first (instruments.ts ZERO_STARTED). */
+const START_POINTS = zeroStartedLabelSets().length;
+
 async function spansOf(version: string, min: number) {
   const read = async () => (await collector.spans()).filter((s) => s.resource["service.version"] === version);
   return min > 0 ? collector.waitFor(read, (s) => s.length >= min) : read();
@@ -96,7 +100,8 @@ describe("client telemetry against the real collector", () => {
     dirs.push(dataDir);
     const env = { ENDPOINT: collector.otlpHttpEndpoint, DATA_DIR: dataDir, COUNT: "40" };
     const queued = await runChild({ ...env, MODE: "queue" }, /^QUEUED /);
-    expect(JSON.parse(queued.line.slice(7)) as { queuedItems: number }).toMatchObject({ queuedItems: 80 });
+    // 40 spans, 40 records, and the start-up snapshot of the zero-started counters (one item a point).
+    expect(JSON.parse(queued.line.slice(7)) as { queuedItems: number }).toMatchObject({ queuedItems: 80 + START_POINTS });
     queued.kill();
     await queued.exited;
     expect(await collector.receivedRequests()).toBe(0);
@@ -143,16 +148,19 @@ describe("client telemetry against the real collector", () => {
   });
 
   it("beyond the queue bound, the oldest are dropped and counted; metric snapshots go before spans", async () => {
-    const { t } = start({ maxQueueItems: 20, serviceVersion: "bounded" });
+    // A bound above one metric snapshot (its zero-started series included: ~70 points, each an
+    // item), or the snapshot would be dropped as payload_too_large before the bound is reached.
+    const { t } = start({ maxQueueItems: 100, serviceVersion: "bounded" });
     collector.setRespond("unavailable");
-    for (let i = 0; i < 30; i++) t.tracer.startSpan("store:get", { attributes: { "test.seq": i } }).end();
-    expect(t.status()).toMatchObject({ queuedItems: 20, droppedItems: { queue_full: 10 } });
+    for (let i = 0; i < 130; i++) t.tracer.startSpan("store:get", { attributes: { "test.seq": i } }).end();
+    // Metrics go first: the start-up snapshot, then the 30 oldest spans.
+    expect(t.status()).toMatchObject({ queuedItems: 100, droppedItems: { queue_full: 30 + START_POINTS } });
     collector.setRespond("ok");
-    // This flush's metric snapshot does not fit beside the 20 spans: it is dropped, not a span.
+    // This flush's metric snapshots do not fit beside the 100 spans: it is dropped, not a span.
     await t.flush();
-    expect(t.status().droppedItems.queue_full).toBeGreaterThan(10);
-    const seqs = (await spansOf("bounded", 20)).map((s) => Number(s.attributes["test.seq"]));
-    expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 10));
+    expect(t.status().droppedItems.queue_full).toBeGreaterThan(30 + START_POINTS);
+    const seqs = (await spansOf("bounded", 100)).map((s) => Number(s.attributes["test.seq"]));
+    expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 30));
     await t.flush(); // the next snapshot fits, and reports both drops
     await t.shutdown(2000);
     const metricsOfRun = async () => (await collector.metrics()).filter((m) => m.resource["service.version"] === "bounded");
@@ -163,7 +171,9 @@ describe("client telemetry against the real collector", () => {
         { signal: "metrics", reason: "queue_full" },
       ]),
     );
-    expect(droppedSeries.find((m) => m.attributes.signal === "traces")?.value).toBe(10);
+    expect(droppedSeries.find((m) => m.attributes.signal === "traces" && m.attributes.reason === "queue_full")?.value).toBe(30);
+    // The reasons nothing was dropped for are there too, at 0 (zero-started, issue 12 defect 3).
+    expect(droppedSeries.find((m) => m.attributes.signal === "logs" && m.attributes.reason === "export_rejected")?.value).toBe(0);
   });
 
   it("429 with Retry-After: no request before the time it names, then delivery", async () => {

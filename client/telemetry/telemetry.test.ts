@@ -3,6 +3,7 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CLIENT_SERVICE, PROCESS_TYPES } from "../../catalog/index.ts";
+import { zeroStartedLabelSets } from "./instruments.ts";
 import { createTelemetry } from "./telemetry.ts";
 import { type FakeGateway, startFakeGateway } from "./testing/fake-gateway.ts";
 import { testConfig } from "./testing/test-config.ts";
@@ -189,9 +190,11 @@ describe("createTelemetry (against a fake gateway)", () => {
 
     await t.setEnabled(true);
     t.startStartupSpan().end();
-    expect(t.status().queuedItems).toBe(1);
+    // The span, and the session's start-up snapshot of its zero-started counters (one item a point).
+    const queued = 1 + zeroStartedLabelSets().length;
+    expect(t.status().queuedItems).toBe(queued);
     await t.setEnabled(false);
-    expect(t.status()).toMatchObject({ queuedItems: 0, droppedItems: { disabled: 1 } });
+    expect(t.status()).toMatchObject({ queuedItems: 0, droppedItems: { disabled: queued } });
     await t.flush();
     expect(gw.requests).toHaveLength(0);
   });
@@ -203,8 +206,10 @@ describe("createTelemetry (against a fake gateway)", () => {
     span.end();
     const jsonl = await t.exportMyData();
     const lines = jsonl.trim().split("\n").map((l) => JSON.parse(l) as { signal: string; items: number; resource: Record<string, unknown> });
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ signal: "traces", items: 1, resource: { "service.name": CLIENT_SERVICE } });
+    // The start-up snapshot of the zero-started counters, then the span.
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ signal: "metrics", items: zeroStartedLabelSets().length, resource: { "service.name": CLIENT_SERVICE } });
+    expect(lines[1]).toMatchObject({ signal: "traces", items: 1, resource: { "service.name": CLIENT_SERVICE } });
     await t.deleteMyData();
     expect(await t.exportMyData()).toBe("");
     await t.flush();

@@ -29,7 +29,7 @@ import { ensureContextManager } from "./context-setup.ts";
 import { createEntryIds } from "./entry-ids.ts";
 import { ErrorTracker } from "./error-tracker.ts";
 import { HealthChecker } from "./health.ts";
-import { createInstruments, RENDERER_METRIC_KEYS } from "./instruments.ts";
+import { createInstruments, RENDERER_METRIC_KEYS, startCountersAtZero, zeroStartedScopes } from "./instruments.ts";
 import { loadInstallId, renewInstallId } from "./install-id.ts";
 import { IpcWrapper } from "./ipc-wrapper.ts";
 import { Journal, PRIORITY, type ResourceKind } from "./journal.ts";
@@ -246,15 +246,35 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     },
   });
 
-  const collectMetrics = async (): Promise<void> => {
+  /** Journals a cumulative snapshot; under `key`, a newer snapshot supersedes it while unsent. */
+  const collectMetrics = async (key = metricsKey): Promise<void> => {
     if (!enabled) return;
     try {
       const { resourceMetrics } = await reader.collect();
       const scopes = metricsToScopes(resourceMetrics);
       const points = countDataPoints(scopes);
-      if (points > 0) sink.append("metrics", "main", points, scopes, { priority: PRIORITY.metrics, key: metricsKey });
+      if (points > 0) sink.append("metrics", "main", points, scopes, { priority: PRIORITY.metrics, key });
     } catch (err) {
       diag.error("telemetry: metric collection failed", err);
+    }
+  };
+
+  // --- Session start (issue 12, defect 3) ------------------------------------------------
+  // Once per process, when telemetry is first on: the ZERO_STARTED counters at 0, journaled at
+  // once (synchronously, under a key of their own that no later snapshot supersedes), and only
+  // then the session counted. Every such series reaches Prometheus as a 0 before its first 1,
+  // even from a process that crashes during start-up, so increase() sees that crash and session.
+  let sessionStarted = false;
+  const startSession = (): void => {
+    if (sessionStarted) return;
+    sessionStarted = true;
+    try {
+      startCountersAtZero(instruments);
+      const scopes = zeroStartedScopes({ name: SCOPE_MAIN, version: config.serviceVersion }, Date.now());
+      sink.append("metrics", "main", countDataPoints(scopes), scopes, { priority: PRIORITY.metrics, key: `metrics:start:${nextId()}` });
+      instruments.sessionsStarted.record(1);
+    } catch (err) {
+      diag.error("telemetry: starting the session's counters failed", err);
     }
   };
 
@@ -494,6 +514,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
       }
       if (on === enabled) return;
       enabled = on;
+      if (on) startSession();
       // Off means no bytes on the wire, now or later: what is queued is discarded.
       if (!on) {
         sender.abort();
@@ -569,5 +590,6 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
       };
     },
   };
+  if (enabled) startSession();
   return telemetry;
 }

@@ -5,22 +5,21 @@
 // no metric is buffered and no telemetry IPC call is made. Spans are sampled by main's
 // policy (ratio, forced spans, errors and slow ones kept): per-message spans under a chat
 // flood would otherwise overflow main's queue.
-import { context, propagation, trace, type Tracer } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { context, type Tracer } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { WebTracerProvider } from "@opentelemetry/sdk-trace-web";
 import { CLIENT_SERVICE, PROCESS_TYPES } from "../../../catalog/services.ts";
 import type { AppApi } from "../../preload/app-api.ts";
-import { CriticalAwareSampler, shouldExport } from "../../telemetry/sampler.ts";
-import type { OtelCarrier, SamplingPolicy } from "../../telemetry/types.ts";
+import type { SamplingPolicy } from "../../telemetry/types.ts";
 import { ErrorReporter } from "./error-reporter.ts";
-import { IpcSpanProcessor } from "./ipc-span-processor.ts";
+import type { IpcSpanProcessor } from "./ipc-span-processor.ts";
 import { PerfWindow, RendererLogs } from "./renderer-logs.ts";
 import { RendererMetrics } from "./renderer-metrics.ts";
+import { createRendererTracing, RENDERER_PROPAGATOR, RENDERER_TRACER_NAME, rendererCarrier } from "./renderer-tracing.ts";
 import { startVitalsLoop } from "./vitals.ts";
 import { WebVitals } from "./web-vitals.ts";
 
-export const RENDERER_TRACER_NAME = "kicktalk-renderer";
+export { RENDERER_TRACER_NAME };
 
 export interface RendererTelemetry {
   readonly tracer: Tracer;
@@ -38,26 +37,21 @@ export interface RendererTelemetry {
 
 export function startRendererTelemetry(api: AppApi, options: { enabled: boolean; sampling: SamplingPolicy; vitalsIntervalMs?: number }): RendererTelemetry {
   let enabled = options.enabled;
-  const { ratio, forceSampledSpans, slowSpanThresholdMs } = options.sampling;
-  const sampler = new CriticalAwareSampler({ ratio, forceSampledSpans, isEnabled: () => enabled });
-  const spans = new IpcSpanProcessor({
+  const { sampler, spans } = createRendererTracing({
+    sampling: options.sampling,
+    isEnabled: () => enabled,
     send: (batch) => api.telemetry.exportSpans({ spans: batch }),
-    keep: (span) => shouldExport(span, slowSpanThresholdMs),
   });
   const provider = new WebTracerProvider({
     resource: resourceFromAttributes({ "service.name": CLIENT_SERVICE, "process.type": PROCESS_TYPES["client-renderer"] }),
     sampler,
     spanProcessors: [spans],
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  provider.register({ propagator: RENDERER_PROPAGATOR });
   const tracer = provider.getTracer(RENDERER_TRACER_NAME);
 
   // The preload reads our active context through this provider for every IPC call.
-  void api.tracing.setContextProvider(() => {
-    const carrier: OtelCarrier = {};
-    if (enabled && trace.getSpan(context.active())) propagation.inject(context.active(), carrier);
-    return carrier;
-  });
+  void api.tracing.setContextProvider(() => rendererCarrier(context.active(), enabled));
 
   const metrics = new RendererMetrics((events) => api.telemetry.recordMetrics({ events }), () => enabled);
   const errors = new ErrorReporter(api, () => enabled);
