@@ -1,6 +1,6 @@
 // A test WebSocket client that records every frame and waits for one matching a predicate.
 import WebSocket from "ws";
-import { ServerFrame } from "../../protocol/index.ts";
+import { EVENTS, ServerFrame, chatroomChannel } from "../../protocol/index.ts";
 
 export interface TestSocket {
   readonly ws: WebSocket;
@@ -56,4 +56,19 @@ export async function connect(url: string): Promise<TestSocket> {
       });
     },
   };
+}
+
+/** Connects and waits for the server's greeting; the socket is added to `opened` for cleanup. */
+export async function openSocket(url: string, opened: TestSocket[]): Promise<TestSocket> {
+  const s = await connect(url);
+  opened.push(s);
+  await s.next(EVENTS.connectionEstablished);
+  return s;
+}
+
+/** Subscribes to a chatroom's channel and waits for the acknowledgement. */
+export async function subscribeTo(s: TestSocket, chatroomId: string, auth?: string): Promise<void> {
+  const channel = chatroomChannel(chatroomId);
+  s.send({ event: EVENTS.subscribe, data: { channel, ...(auth ? { auth } : {}) } });
+  await s.next(EVENTS.subscriptionSucceeded, (_d, f) => f.channel === channel);
 }

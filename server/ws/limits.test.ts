@@ -9,7 +9,7 @@ import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
 import { api, testConfig, signUp } from "../testing/test-server.ts";
-import { connect } from "../testing/ws-client.ts";
+import { openSocket, subscribeTo } from "../testing/ws-client.ts";
 import type { TestSocket } from "../testing/ws-client.ts";
 
 const MAX_BUFFERED = 64 * 1024;
@@ -30,18 +30,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function open(): Promise<TestSocket> {
-  const s = await connect(server.wsUrl);
-  sockets.push(s);
-  await s.next(EVENTS.connectionEstablished);
-  return s;
-}
-
-async function subscribe(s: TestSocket, chatroomId: string, auth?: string): Promise<void> {
-  const channel = chatroomChannel(chatroomId);
-  s.send({ event: EVENTS.subscribe, data: { channel, ...(auth ? { auth } : {}) } });
-  await s.next(EVENTS.subscriptionSucceeded, (_d, f) => f.channel === channel);
-}
+const open = () => openSocket(server.wsUrl, sockets);
+const subscribe = subscribeTo;
 
 const presenceFrames = (s: TestSocket) => s.frames.filter((f) => f.event === EVENTS.presence).map((f) => JSON.parse(f.data) as { action: string; viewers: number });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
