@@ -39,19 +39,24 @@ let windows: RecordingWindowFactory;
 let app: MainApp;
 let quits = 0;
 
-async function start(): Promise<void> {
+/** Starts main on fresh IPC and windows; `env` replaces the default environment. */
+async function start(
+  env: Record<string, string> = { KICKTALK_UPDATE_FEED_DIR: join(dir, "feed") },
+  chooseExportPath?: () => Promise<string | null>,
+): Promise<void> {
   ipc = new InProcessIpcMain();
   windows = new RecordingWindowFactory();
   app = await startMainApp({
     ipcMain: ipc,
     windowFactory: windows,
     userDataDir: dir,
-    env: { KICKTALK_UPDATE_FEED_DIR: join(dir, "feed") },
+    env,
     appVersion: "1.0.0",
     chatServerUrl: server.url,
     quit: () => quits++,
     telemetryDeps: { registerGlobal: false, startTimers: false },
     print: () => undefined,
+    ...(chooseExportPath ? { chooseExportPath } : {}),
   });
 }
 
@@ -315,19 +320,7 @@ describe("the environment and a config error win over the user's switch (issue 1
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, "broken configuration: 1 problem(s)"],
   ])("with %j, turning telemetry on through IPC leaves it off", async (env, reason) => {
     await app.shutdown(1_000);
-    ipc = new InProcessIpcMain();
-    windows = new RecordingWindowFactory();
-    app = await startMainApp({
-      ipcMain: ipc,
-      windowFactory: windows,
-      userDataDir: dir,
-      env,
-      appVersion: "1.0.0",
-      chatServerUrl: server.url,
-      quit: () => quits++,
-      telemetryDeps: { registerGlobal: false, startTimers: false },
-      print: () => undefined,
-    });
+    await start(env);
     const status = (await ipc.invoke("telemetry:set-enabled", { enabled: true })) as { enabled: boolean; lockedOff: string | null };
     expect(status).toMatchObject({ enabled: false, lockedOff: reason });
     expect(app.telemetry.isEnabled()).toBe(false);
@@ -339,20 +332,7 @@ describe("export my data / delete my data (issue 11)", () => {
     await app.shutdown(1_000);
     const file = join(dir, "chosen", "my-data.json");
     mkdirSync(join(dir, "chosen"));
-    ipc = new InProcessIpcMain();
-    windows = new RecordingWindowFactory();
-    app = await startMainApp({
-      ipcMain: ipc,
-      windowFactory: windows,
-      userDataDir: dir,
-      env: {},
-      appVersion: "1.0.0",
-      chatServerUrl: server.url,
-      quit: () => quits++,
-      telemetryDeps: { registerGlobal: false, startTimers: false },
-      print: () => undefined,
-      chooseExportPath: async () => file,
-    });
+    await start({}, async () => file);
     await ipc.invoke("telemetry:set-enabled", { enabled: true });
     await ipc.invoke("store:set", { key: "user.username", value: "alice" }); // what sign-in stores
     app.telemetry.captureError(new Error("something failed"), { area: "main" }); // journaled: part of the export
