@@ -1,14 +1,8 @@
 // Metric labels shared by several metrics, declared once. A label's value set is part of
 // the contract: emitters may only record listed values, and panels may filter on them.
 import { CLIENT_SERVICE, SERVER_SERVICE } from "./services.ts";
-import type { CappedLabel, EnumLabel, PatternLabel, UnboundedLabel } from "./types.ts";
-
-const enumLabel = (name: string, values: readonly string[], description: string): EnumLabel => ({
-  name,
-  kind: "enum",
-  values,
-  description,
-});
+import { enumLabel } from "./enum-label.ts";
+import type { CappedLabel, PatternLabel, UnboundedLabel } from "./types.ts";
 
 const cappedLabel = (name: string, max: number, description: string): CappedLabel => ({
   name,

@@ -14,7 +14,8 @@
 // No app emits them: kept out of METRICS (no client allow-list, no per-process series budget) and
 // out of the release filter (the collector has no app release; its series carry no
 // service_version). `emittedBy` lists the processes whose data the collector counts.
-import type { DerivedMetricDecl, EnumLabel } from "../types.ts";
+import { enumLabel } from "../enum-label.ts";
+import type { DerivedMetricDecl } from "../types.ts";
 
 /** The signals the collector names in its metrics, and its item word for each. */
 export const COLLECTOR_SIGNALS = ["traces", "metrics", "logs"] as const;
@@ -31,45 +32,40 @@ const ITEM: Readonly<Record<CollectorSignal, { readonly word: string; readonly u
  * and the fleet gateway (gateway/config.ts, both targets). catalog/collector-metrics.test.ts
  * reads those configs and fails on an id missing here.
  */
-export const COLLECTOR_EXPORTER: EnumLabel = {
-  name: "exporter",
-  kind: "enum",
-  values: ["prometheusremotewrite", "file/traces", "file/logs", "otlp/tempo", "otlphttp/loki", "otlphttp/cloud", "prometheusremotewrite/local", "prometheusremotewrite/spanmetrics"],
-  description: "The collector's exporter component id.",
-};
+export const COLLECTOR_EXPORTER = enumLabel(
+  "exporter",
+  ["prometheusremotewrite", "file/traces", "file/logs", "otlp/tempo", "otlphttp/loki", "otlphttp/cloud", "prometheusremotewrite/local", "prometheusremotewrite/spanmetrics"],
+  "The collector's exporter component id.",
+);
 
 /** Receiver component ids of the same configs (checked the same way). */
-export const COLLECTOR_RECEIVER: EnumLabel = {
-  name: "receiver",
-  kind: "enum",
-  values: ["otlp", "otlp/clients", "otlp/server"],
-  description: "The collector's receiver component id.",
-};
+export const COLLECTOR_RECEIVER = enumLabel(
+  "receiver",
+  ["otlp", "otlp/clients", "otlp/server"],
+  "The collector's receiver component id.",
+);
 
-export const COLLECTOR_TRANSPORT: EnumLabel = {
-  name: "transport",
-  kind: "enum",
-  values: ["http", "grpc"],
-  description: "The protocol a receiver took the data over.",
-};
+export const COLLECTOR_TRANSPORT = enumLabel(
+  "transport",
+  ["http", "grpc"],
+  "The protocol a receiver took the data over.",
+);
 
 /** The pipeline's signal on the queue gauges (the collector's own label, `data_type`). */
-export const COLLECTOR_DATA_TYPE: EnumLabel = {
-  name: "data_type",
-  kind: "enum",
-  values: COLLECTOR_SIGNALS,
-  description: "Signal of the pipeline the exporter's queue serves.",
-};
+export const COLLECTOR_DATA_TYPE = enumLabel(
+  "data_type",
+  COLLECTOR_SIGNALS,
+  "Signal of the pipeline the exporter's queue serves.",
+);
 
 /**
  * `error.type` of a failed send, only at telemetry level `detailed` (the fleet gateway):
  * exporterhelper v0.161.0 internal/obs_report_sender.go determineErrorType, a gRPC status code
  * name or one of its own.
  */
-export const COLLECTOR_ERROR_TYPE: EnumLabel = {
-  name: "error_type",
-  kind: "enum",
-  values: [
+export const COLLECTOR_ERROR_TYPE = enumLabel(
+  "error_type",
+  [
     "Shutdown",
     "Canceled",
     "Deadline_Exceeded",
@@ -90,15 +86,14 @@ export const COLLECTOR_ERROR_TYPE: EnumLabel = {
     "DataLoss",
     "Unauthenticated",
   ],
-  description: "Why a send failed (level detailed only).",
-};
+  "Why a send failed (level detailed only).",
+);
 
-export const COLLECTOR_ERROR_PERMANENT: EnumLabel = {
-  name: "error_permanent",
-  kind: "enum",
-  values: ["true", "false"],
-  description: "Whether the failure was permanent (not retried); level detailed only.",
-};
+export const COLLECTOR_ERROR_PERMANENT = enumLabel(
+  "error_permanent",
+  ["true", "false"],
+  "Whether the failure was permanent (not retried); level detailed only.",
+);
 
 const FROM = ["client-main", "client-renderer", "server"] as const;
 const collector = <const M extends DerivedMetricDecl>(decl: M): M => decl;

@@ -6,18 +6,18 @@
 // exemplars).
 import { ALL_SPAN_NAMES } from "../spans.ts";
 import * as L from "../labels.ts";
-import type { DerivedMetricDecl, EnumLabel } from "../types.ts";
+import { enumLabel } from "../enum-label.ts";
+import type { DerivedMetricDecl } from "../types.ts";
 
 /** Tempo's default span-metrics buckets in seconds (2 ms doubling to 16.384 s); the gateway uses the same. */
 export const SPAN_METRICS_BUCKETS_S = [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384] as const;
 
 /** Every span name the catalog declares: span names are bounded by the span families. */
-export const SPAN_NAME: EnumLabel = {
-  name: "span_name",
-  kind: "enum",
-  values: ALL_SPAN_NAMES,
-  description: "Span name; one of the catalog's span families' names.",
-};
+export const SPAN_NAME = enumLabel(
+  "span_name",
+  ALL_SPAN_NAMES,
+  "Span name; one of the catalog's span families' names.",
+);
 
 const SPAN_LABELS = [L.SPAN_SERVICE, SPAN_NAME, L.SPAN_KIND, L.SPAN_STATUS_CODE] as const;
 const derived = <const M extends DerivedMetricDecl>(decl: M): M => decl;
