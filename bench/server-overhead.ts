@@ -28,7 +28,8 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MB, median, round } from "./lib-stats.ts";
 import WebSocket from "ws";
-import { EVENTS, SignInResponse, chatroomChannel } from "../protocol/index.ts";
+import { EVENTS, chatroomChannel } from "../protocol/index.ts";
+import { signUp } from "../server/testing/test-server.ts";
 import { LOADTEST_SERVER_ENV } from "../loadtest/lib/server-env.ts";
 import { startChatServerProcess } from "../testkit/chat-server-process.ts";
 import type { ChatServerProcess } from "../testkit/chat-server-process.ts";
@@ -274,12 +275,7 @@ async function runMode(mode: Mode, roundNo: number, collector: TestCollector, si
   let window: [number, number];
   try {
     // Registration answers with a session, as sign-in would; the fresh server has no users.
-    const registered = await fetch(`${server.url}/api/auth/register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "bench", password: "bench password 0001" }),
-    });
-    const { token } = SignInResponse.parse(await registered.json());
+    const { token } = await signUp(server.url, "bench");
     await drive(server, token, site, 0, WARMUP);
     const idle = server.usage().rssBytes;
     const samples: number[] = [];

@@ -68,8 +68,6 @@ const DELAYED_BURST = 40;
 const UNSAMPLED_BURST = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A session token for `username`, registering it first (the harness session's helper). */
-const signIn = (serverUrl: string, username: string): Promise<string> => ensureAccount(serverUrl, username);
 
 async function post(serverUrl: string, token: string, chatroomId: string, content: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
   return fetch(`${serverUrl}/api/chatrooms/${chatroomId}/messages`, {
@@ -132,7 +130,7 @@ export async function runE2eSession(stack: StackEndpoints, log: (line: string) =
 
     // Emotes twice: the renderer looks each up in its cache (a miss, then hits).
     const page = await harness.mainPage();
-    const viewer = await signIn(server.url, "emote_fan");
+    const viewer = await ensureAccount(server.url, "emote_fan");
     for (const roomId of client.joined) {
       const names = (SEED_EMOTES[roomId] ?? []).map((e) => e.name).join(" ");
       for (let i = 0; i < 2; i++) await post(server.url, viewer, roomId, `${names} round ${i}`);
@@ -151,7 +149,7 @@ export async function runE2eSession(stack: StackEndpoints, log: (line: string) =
     log(`fatal error reported; ${rejected} malformed IPC payload(s) rejected; gateway refused ${gateway.failed()} first exports`);
 
     // Unsampled burst: forced sampling (slow) and buffer evictions on the server.
-    const burstToken = await signIn(server.url, "burst_user");
+    const burstToken = await ensureAccount(server.url, "burst_user");
     const burst = await Promise.all(
       Array.from({ length: UNSAMPLED_BURST }, (_, i) =>
         post(server.url, burstToken, client.joined[0] ?? "1001", `burst ${i}`, { traceparent: `00-${(i + 1).toString(16).padStart(32, "e")}-00000000000000e1-00` }).then((r) => r.status),
