@@ -7,7 +7,8 @@
 // complete lines are read (the exporter may be mid-write).
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { flattenLogs, flattenTraces, type FlatLogRecord, type FlatSpan } from "../../queries/evaluate/otlp-records.ts";
+import { lokiEntryFromOtlp, type LokiEntry } from "../../queries/evaluate/loki-otlp-model.ts";
+import { flattenLogs, flattenTraces, type FlatSpan } from "../../queries/evaluate/otlp-records.ts";
 import type { PushedEntry } from "./loki-push-receiver.ts";
 
 export type { PushedEntry };
@@ -76,14 +77,15 @@ class JsonLinesFollower<T> {
 /** One reader per capture folder; each call returns everything captured so far. */
 export class CaptureReader {
   readonly #spans: JsonLinesFollower<FlatSpan>;
-  readonly #logs: JsonLinesFollower<FlatLogRecord>;
+  readonly #logs: JsonLinesFollower<LokiEntry>;
   readonly #pushed: JsonLinesFollower<PushedEntry>;
 
   readonly dir: string;
   constructor(dir: string) {
     this.dir = dir;
     this.#spans = new JsonLinesFollower(dir, "traces", (l) => flattenTraces(l as Parameters<typeof flattenTraces>[0]));
-    this.#logs = new JsonLinesFollower(dir, "logs", (l) => flattenLogs(l as Parameters<typeof flattenLogs>[0]));
+    // Mapped as Loki's OTLP endpoint stores them once, when read, not again for every query.
+    this.#logs = new JsonLinesFollower(dir, "logs", (l) => flattenLogs(l as Parameters<typeof flattenLogs>[0]).map(lokiEntryFromOtlp));
     this.#pushed = new JsonLinesFollower(dir, "loki-push", (l) => [l as PushedEntry]);
   }
 
@@ -91,8 +93,8 @@ export class CaptureReader {
   spans(): Promise<FlatSpan[]> {
     return this.#spans.read();
   }
-  /** Every OTLP log record the gateway received. */
-  logRecords(): Promise<FlatLogRecord[]> {
+  /** Every OTLP log record the gateway received, as Loki would store it. */
+  lokiEntries(): Promise<LokiEntry[]> {
     return this.#logs.read();
   }
   /** Every entry pushed through Loki's push API (logs:import). */

@@ -1,7 +1,7 @@
 // Clients of the live stack the e2e and the load-test runner query: Prometheus (/api/v1/query,
 // /api/v1/query_range) and Alertmanager (/api/v2/alerts) over HTTP; LogQL and TraceQL on the
 // captured traces and logs. Every error names the backend, the query and what came back.
-import { evaluateLogqlInstant, evaluateLogqlRange, evaluateTraceql, lokiEntriesFromOtlp, type LogqlResult, type LokiEntry } from "../../queries/evaluate/index.ts";
+import { evaluateLogqlInstant, evaluateLogqlRange, evaluateTraceql, type LogqlResult, type LokiEntry } from "../../queries/evaluate/index.ts";
 import { captureReader } from "../capture/capture-reader.ts";
 import { DEFAULT_STATE_DIR, readStackState, type StackEndpoints, type StackState } from "../runner/stack-run.ts";
 
@@ -91,7 +91,7 @@ export type LokiResult = LogqlResult;
 export async function capturedLokiEntries(stack: StackEndpoints): Promise<LokiEntry[]> {
   const reader = captureReader(stack.captureDir);
   const pushed = (await reader.pushedEntries()).map((e) => ({ tsNs: BigInt(e.tsNs), labels: { ...e.labels }, metadata: { ...e.metadata }, line: e.line }));
-  return [...lokiEntriesFromOtlp(await reader.logRecords()), ...pushed];
+  return [...(await reader.lokiEntries()), ...pushed];
 }
 
 /** LogQL over [startMs, endMs], as /loki/api/v1/query_range would answer it. */
