@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import { redactString } from "../../client/telemetry/redact.ts";
 import { metadataKey } from "../../queries/logql.ts";
 
-export interface LokiEntry {
+export interface ImportEntry {
   readonly service: string;
   /** Epoch nanoseconds as a decimal string (Loki's push format). */
   readonly tsNs: string;
@@ -33,7 +33,7 @@ export interface LineProblem {
 }
 
 export interface ParsedLogs {
-  readonly entries: LokiEntry[];
+  readonly entries: ImportEntry[];
   readonly malformed: LineProblem[];
   /** Well-formed lines that carry no logs (journal acks, spans, metrics). */
   readonly skipped: LineProblem[];
@@ -93,7 +93,7 @@ function normalizeLevel(level: unknown, fallback: string): string {
 }
 
 /** A seed 001 line: {type, data, timestamp, ...top-level context such as sessionId}. */
-function fromSeedLine(obj: Record<string, Json>, lineNo: number): LokiEntry | string {
+function fromSeedLine(obj: Record<string, Json>, lineNo: number): ImportEntry | string {
   const type = obj.type;
   if (typeof type !== "string") return "field `type` must be a string";
   const decl = EVENT_BY_TYPE.get(type);
@@ -154,7 +154,7 @@ function anyValueToString(v: OtlpAnyValueJson | undefined): string {
 }
 
 /** One OTLP/JSON log record -> entry, the way Loki's OTLP ingestion maps it. */
-function fromOtlpRecord(rec: OtlpLogRecordJson, service: string, lineNo: number): LokiEntry | string {
+function fromOtlpRecord(rec: OtlpLogRecordJson, service: string, lineNo: number): ImportEntry | string {
   const time = rec.timeUnixNano !== undefined && String(rec.timeUnixNano) !== "0" ? rec.timeUnixNano : rec.observedTimeUnixNano;
   if (time === undefined || !/^\d{1,19}$/.test(String(time)) || String(time) === "0") return "log record has no timeUnixNano";
   const metadata: Record<string, string> = {};
@@ -166,7 +166,7 @@ function fromOtlpRecord(rec: OtlpLogRecordJson, service: string, lineNo: number)
   return { service, tsNs: String(time), line: anyValueToString(rec.body), metadata, sourceLine: lineNo };
 }
 
-function fromScopes(scopes: Json[], service: string, lineNo: number, out: LokiEntry[]): string | null {
+function fromScopes(scopes: Json[], service: string, lineNo: number, out: ImportEntry[]): string | null {
   for (const scope of scopes) {
     if (!isObject(scope)) return "scope is not an object";
     const records = scope.logRecords;
@@ -192,7 +192,7 @@ function serviceOfResource(resource: Json | undefined): string {
   return CLIENT_SERVICE;
 }
 
-type LineResult = { entries: LokiEntry[] } | { skip: string } | { error: string };
+type LineResult = { entries: ImportEntry[] } | { skip: string } | { error: string };
 
 function parseLine(obj: Record<string, Json>, lineNo: number): LineResult {
   if (obj.t === "a") return { skip: "journal acknowledgement" };
@@ -200,7 +200,7 @@ function parseLine(obj: Record<string, Json>, lineNo: number): LineResult {
     if (obj.sig !== "logs") return { skip: `journal entry of ${String(obj.sig)}, not logs` };
     if (!Array.isArray(obj.s)) return { error: "journal entry: field `s` must be an array of ScopeLogs" };
     // The journal holds scopes only; every client resource is the kicktalk service.
-    const entries: LokiEntry[] = [];
+    const entries: ImportEntry[] = [];
     const err = fromScopes(obj.s, CLIENT_SERVICE, lineNo, entries);
     return err ? { error: `journal entry: ${err}` } : { entries };
   }
@@ -209,13 +209,13 @@ function parseLine(obj: Record<string, Json>, lineNo: number): LineResult {
     if (!Array.isArray(obj.data)) return { error: "exported entry: field `data` must be an array of ScopeLogs" };
     const res = isObject(obj.resource) ? obj.resource : {};
     const service = typeof res["service.name"] === "string" ? res["service.name"] : CLIENT_SERVICE;
-    const entries: LokiEntry[] = [];
+    const entries: ImportEntry[] = [];
     const err = fromScopes(obj.data, service, lineNo, entries);
     return err ? { error: `exported entry: ${err}` } : { entries };
   }
   if (obj.resourceLogs !== undefined) {
     if (!Array.isArray(obj.resourceLogs)) return { error: "`resourceLogs` must be an array" };
-    const entries: LokiEntry[] = [];
+    const entries: ImportEntry[] = [];
     for (const rl of obj.resourceLogs) {
       if (!isObject(rl) || !Array.isArray(rl.scopeLogs)) return { error: "resourceLogs[]: `scopeLogs` must be an array" };
       const err = fromScopes(rl.scopeLogs, serviceOfResource(rl.resource), lineNo, entries);
@@ -230,7 +230,7 @@ function parseLine(obj: Record<string, Json>, lineNo: number): LineResult {
 
 /** Parses a whole JSONL file. Never throws on content: bad lines land in `malformed`. */
 export function parseJsonlLogs(text: string): ParsedLogs {
-  const entries: LokiEntry[] = [];
+  const entries: ImportEntry[] = [];
   const malformed: LineProblem[] = [];
   const skipped: LineProblem[] = [];
   const lines = text.split("\n");
@@ -291,7 +291,7 @@ export interface PushBatch {
  * Groups entries into push bodies of at most ~maxBytes each (Loki's default gRPC and
  * request limits are far larger; small batches keep one rejected batch from hiding many lines).
  */
-export function toPushBatches(entries: readonly LokiEntry[], importId: string, maxBytes = 512 * 1024): PushBatch[] {
+export function toPushBatches(entries: readonly ImportEntry[], importId: string, maxBytes = 512 * 1024): PushBatch[] {
   // Oldest first: within a stream Loki accepts out-of-order entries only within its window.
   const sorted = [...entries].sort((a, b) => (BigInt(a.tsNs) < BigInt(b.tsNs) ? -1 : BigInt(a.tsNs) > BigInt(b.tsNs) ? 1 : 0));
   const batches: PushBatch[] = [];
