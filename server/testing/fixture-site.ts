@@ -1,11 +1,11 @@
 // A local web site for link-processing tests (the internet is not reachable from tests):
 // an HTML page, a page with Open Graph tags, a non-HTML resource, a 500 and slow pages.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 
 export interface FixtureSite {
   readonly url: string;
-  /** A URL on a loopback port nothing listens on (connection refused). */
+  /** A URL whose server cuts the connection before answering (a network failure). */
   readonly deadUrl: string;
   close(): Promise<void>;
 }
@@ -21,12 +21,15 @@ export const FIXTURE_PAGES = {
 /** How long /slow waits before answering, in ms: longer than the tests' fetch timeout. */
 export const SLOW_MS = 3000;
 
-async function freePortUrl(): Promise<string> {
-  const s = createServer();
+/**
+ * A loopback port that cuts every connection at once. It stays bound while the site lives: a port
+ * merely found free could be taken by another test's server before the fetch (seen under load).
+ */
+async function cuttingServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const s = createNetServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
   const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return `http://127.0.0.1:${port}/gone`;
+  return { url: `http://127.0.0.1:${port}/gone`, close: () => new Promise((resolve) => s.close(() => resolve())) };
 }
 
 export async function startFixtureSite(): Promise<FixtureSite> {
@@ -60,14 +63,15 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const deadUrl = await freePortUrl();
+  const dead = await cuttingServer();
   return {
     url: `http://127.0.0.1:${port}`,
-    deadUrl,
+    deadUrl: dead.url,
     async close() {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dead.close();
     },
   };
 }
