@@ -2,9 +2,13 @@
 // config, nginx in front, a real Prometheus, and a test collector as Grafana Cloud's stand-in
 // (testkit/gateway.ts). Simulated installs send OTLP/JSON as the client does (testkit/installs.ts).
 import { randomBytes, randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_METRICS } from "../catalog/metrics/client.ts";
 import { LABELS, SERVER_SERVICE } from "../catalog/index.ts";
+import { createTelemetry } from "../client/telemetry/telemetry.ts";
+import { testConfig } from "../client/telemetry/testing/test-config.ts";
+import type { Telemetry } from "../client/telemetry/types.ts";
 import { startGatewayFleet, type GatewayFleet } from "../testkit/gateway.ts";
 import { installAddress, logsBody, metricsBody, post, resourceOf, sendWithRetry, tracesBody, type SendStats } from "../testkit/installs.ts";
 
@@ -88,6 +92,49 @@ describe("2. series independent of the number of installs", () => {
     const withInstall = await fleet.query('count({job="kicktalk", kicktalk_install_id!=""}) or count({job="kicktalk", instance!~"gateway-.*"})');
     expect(withInstall).toEqual([]);
   }, 120_000);
+});
+
+describe("2. …with the shipped client's own exporter", () => {
+  it("adds up the deltas of real client telemetry from three installs into exact fleet totals", async () => {
+    const RECEIVED = CLIENT_METRICS.messagesReceived.name;
+    const SESSIONS = CLIENT_METRICS.sessionsStarted.name;
+    const installsRunning: Telemetry[] = [];
+    const dirs: string[] = [];
+    let expected = 0;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const config = testConfig(fleet.clientUrl, { headers: { authorization: `Bearer ${CLIENT_KEY}` }, retryBaseMs: 50, retryMaxMs: 500 });
+        dirs.push(config.dataDir);
+        installsRunning.push(createTelemetry(config, { registerGlobal: false, startTimers: false }));
+      }
+      // Two flushes per install with records in between: each install sends several deltas.
+      for (const round of [1, 2]) {
+        for (const [i, t] of installsRunning.entries()) {
+          const n = 10 * round + i;
+          t.metrics.messagesReceived.record(n, { message_type: MSG_TYPE, streamer_name: "xqc" });
+          expected += n;
+          await t.flush();
+        }
+      }
+      // nginx limits each client address (all three are 127.0.0.1 here): flush until delivered.
+      for (let i = 0; i < 60 && installsRunning.some((t) => t.status().queuedItems > 0); i++) {
+        await sleep(250);
+        for (const t of installsRunning) await t.flush();
+      }
+      expect(installsRunning.map((t) => t.status().queuedItems)).toEqual([0, 0, 0]);
+      expect(installsRunning.map((t) => t.status().droppedItems)).toEqual([{}, {}, {}]);
+    } finally {
+      for (const t of installsRunning) await t.shutdown(500);
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+    const want = expected;
+    // (The streamer's name is not a fleet label: the gateway folds it into `other`.)
+    await fleet.cloud.waitFor(() => total(`${RECEIVED}_total{message_type="${MSG_TYPE}"}`), (v) => v === want, 30_000);
+    // One session per install, each started at 0 (instruments.ts ZERO_STARTED), added up.
+    await fleet.cloud.waitFor(() => total(`${SESSIONS}_total`), (v) => v === 3, 30_000);
+    expect(await fleet.query(`count by (instance) (${RECEIVED}_total)`)).not.toEqual([]);
+    expect(await fleet.query(`{__name__=~"${RECEIVED}_total|${SESSIONS}_total", instance!~"gateway-.*"}`)).toEqual([]);
+  }, 60_000);
 });
 
 describe("3. only what the catalog declares, only from whom it may come", () => {

@@ -103,8 +103,8 @@ export function createInstruments(o: InstrumentOptions): ClientInstruments {
  * defect 3). increase() and rate() need two samples of a series: one whose first sample is
  * already 1 (a process that records one fatal error and exits) counts as nothing. Per counter,
  * the values each label is started at: its whole catalog enum unless narrowed here. Only small,
- * fully enumerable sets: every point is re-sent in each flush's cumulative snapshot, so no
- * capped or pattern labels (a streamer's name is not known before it is seen).
+ * fully enumerable sets: each is a series the gateway keeps for the fleet from the first start
+ * on, so no capped or pattern labels (a streamer's name is not known before it is seen).
  */
 export const ZERO_STARTED: Readonly<Partial<Record<RecordableMetricKey, Readonly<Record<string, readonly string[]>>>>> = {
   // The crash-free SLO and the errors dashboard's stats (all severities, by area).
@@ -142,7 +142,7 @@ export function startCountersAtZero(instruments: ClientInstruments): void {
 
 /**
  * The ZERO_STARTED series at 0 as one OTLP/JSON scope, shaped as metricsToScopes() writes a
- * cumulative monotonic sum, built without a collection: the SDK's collection is async, and an
+ * delta monotonic sum, built without a collection: the SDK's collection is async, and an
  * error recorded meanwhile (a crash during start-up) would land in it as its first sample.
  * Times in the SDK's clock (epoch ms), so later snapshots follow this one.
  */
@@ -156,7 +156,7 @@ export function zeroStartedScopes(scope: { name: string; version: string }, time
   const metrics = [...byMetric].map(([metric, sets]) => {
     const decl = CLIENT_SIDE_METRICS[metric];
     const dataPoints = sets.map((attributes) => ({ attributes, startTimeUnixNano: nanos, timeUnixNano: nanos, asDouble: 0 }));
-    return { name: decl.name, description: decl.description, unit: decl.unit, sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints } };
+    return { name: decl.name, description: decl.description, unit: decl.unit, sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints } };
   });
   return [{ scope: { name: scope.name, version: scope.version }, metrics }];
 }

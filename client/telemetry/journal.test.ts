@@ -72,7 +72,7 @@ describe("Journal", () => {
     ]);
   });
 
-  it("keeps one pending metric snapshot per key: a newer cumulative snapshot supersedes the older (not a drop)", () => {
+  it("keeps one pending metric entry per key: a newer (folded) entry supersedes the older (not a drop)", () => {
     const { dirs: _d, ...o } = { dirs, ...open(100) };
     const superseded: number[] = [];
     const j = new Journal({ file: o.file, maxItems: 100, maxBytes: 1 << 20, onDrop: () => expect.unreachable(), onSupersede: (_s, n) => superseded.push(n) });
@@ -82,7 +82,7 @@ describe("Journal", () => {
     expect(j.pending().map((e) => e.id)).toEqual(["m-49", "span"]);
     expect(j.items).toBe(41);
     expect(superseded).toHaveLength(49);
-    // A snapshot of another run (its cumulative series restarted) is not superseded.
+    // An entry under another key (one being sent) is not superseded.
     j.append({ ...rec("m-b", 40, "metrics"), k: "metrics:run-b" });
     j.close();
     const again = new Journal({ file: o.file, maxItems: 100, maxBytes: 1 << 20, onDrop: () => undefined });

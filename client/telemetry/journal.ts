@@ -7,9 +7,10 @@
 // Three rules keep a long outage from losing what matters (issue 11):
 // - Lines stay on disk: memory holds ~100 bytes of bookkeeping per entry, not the entry, so
 //   the disk bound can be sized for a day offline without growing the heap.
-// - Superseding: an entry with a key `k` (a cumulative metric snapshot of one process run)
-//   replaces the pending entry with the same key. Cumulative points carry every earlier
-//   value, so the journal's share of metrics is one snapshot per run, not one per flush.
+// - Superseding: an entry with a key `k` replaces the pending entry with the same key. The
+//   telemetry layer folds each new metric delta into the unsent one and appends the result
+//   under its key (delta-merge.ts), so the journal's share of metrics is one entry, not one
+//   per flush.
 // - Drop by value: past either bound, the oldest entry of the LOWEST priority goes first
 //   (metrics, then logs, then spans, then error records), each drop reported through onDrop.
 //
@@ -82,6 +83,12 @@ export interface JournalOptions {
   maxItems: number;
   maxBytes: number;
   onDrop: (sig: TelemetrySignal, items: number, reason: DropReason) => void;
+  /**
+   * A metrics entry about to be dropped under the bounds, with its scopes: a delta that goes is
+   * gone, so the telemetry layer records its drop counts again and they reach the gateway with
+   * the next delta.
+   */
+  onDropMetrics?: (scopes: unknown[]) => void;
   /** Items made redundant by a newer entry with the same key (not a loss: the newer one holds them). */
   onSupersede?: (sig: TelemetrySignal, items: number) => void;
   /** Whether a process is running (tests inject it); default: signal 0. */
@@ -207,7 +214,7 @@ export class Journal {
         if (i > 0) adopted++;
       }
     }
-    this.#enforceBounds();
+    this.#enforceBounds(false); // offsets point into the sources until the rewrite
     this.#rewrite((e) => origin.get(e.id)!.subarray(e.offset, e.offset + e.size));
     for (const f of this.#adoptedFiles.splice(0)) rmSync(f, { force: true });
     return { replayed: this.#pending.size, corruptLines, adopted };
@@ -360,11 +367,12 @@ export class Journal {
     return e;
   }
 
-  #enforceBounds(): void {
+  #enforceBounds(readable = true): void {
     const dropped: string[] = [];
     for (const queue of this.#byPriority) {
       for (const e of queue.values()) {
         if (this.#items <= this.#opts.maxItems && this.#bytes <= this.#opts.maxBytes) break;
+        if (readable && e.sig === "metrics" && this.#opts.onDropMetrics) this.#opts.onDropMetrics(this.scopes(e));
         this.#remove(e.id);
         dropped.push(e.id);
         this.#opts.onDrop(e.sig, e.n, "queue_full");

@@ -149,3 +149,18 @@ export function toOtlpAttributes(attrs: Record<string, string | number | boolean
             : { doubleValue: v },
   }));
 }
+
+/** The sum points of one metric in journaled scopes, as values with flat string attributes. */
+export function metricPoints(scopes: OtlpScopeJson[], name: string): { value: number; attributes: Record<string, string> }[] {
+  type Point = { attributes?: OtlpKeyValue[]; asDouble?: number | string; asInt?: number | string };
+  const out: { value: number; attributes: Record<string, string> }[] = [];
+  for (const s of scopes)
+    for (const m of (s.metrics ?? []) as { name?: string; sum?: { dataPoints?: Point[] } }[]) {
+      if (m.name !== name) continue;
+      for (const p of m.sum?.dataPoints ?? []) {
+        const attributes = Object.fromEntries((p.attributes ?? []).map((kv) => [kv.key, String(Object.values(kv.value ?? {})[0])]));
+        out.push({ value: Number(p.asDouble ?? p.asInt ?? 0), attributes });
+      }
+    }
+  return out;
+}

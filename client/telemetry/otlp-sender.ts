@@ -98,6 +98,8 @@ export class OtlpSender {
   readonly #serverErrors = new Map<string, number>();
   #lastBody: { key: string; body: ReturnType<typeof gzipSync> } | null = null;
   #inFlight: Promise<void> | null = null;
+  /** Ids of the entries in the request being sent. */
+  readonly #sending = new Set<string>();
   readonly #aborts = new Set<AbortController>();
 
   constructor(opts: SenderOptions) {
@@ -116,6 +118,11 @@ export class OtlpSender {
   /** The run in flight, if any (quit waits for it rather than starting another). */
   inFlight(): Promise<void> | null {
     return this.#inFlight;
+  }
+
+  /** Whether the entry is in the request being sent (its journal line must not change meanwhile). */
+  isSending(id: string): boolean {
+    return this.#sending.has(id);
   }
 
   /** Aborts in-flight requests (quit with a deadline); their entries stay journaled. */
@@ -202,6 +209,7 @@ export class OtlpSender {
     if (this.#o.compression === "gzip") headers["content-encoding"] = "gzip";
     const abort = new AbortController();
     this.#aborts.add(abort);
+    for (const id of ids) this.#sending.add(id);
     const timer = setTimeout(() => abort.abort(), this.#o.timeoutMs);
     this.state.exportRequests++;
     this.state.lastExportBytes = body.byteLength;
@@ -217,6 +225,7 @@ export class OtlpSender {
     } finally {
       clearTimeout(timer);
       this.#aborts.delete(abort);
+      this.#sending.clear();
     }
     this.state.lastRoundTripMs = performance.now() - t0;
     const status = res.status;

@@ -1,7 +1,7 @@
 // Issue 11, "nothing lost": a 24-hour gateway outage at the shipped settings (10 s flush,
 // 10 % sampling, gzip, the default journal bounds), simulated with an injected clock and an
 // in-process fetch, so a day runs in seconds. Load of a busy chat user (figures in LOAD):
-// every flush journals a cumulative metric snapshot, as the app does. Then the gateway comes
+// every flush journals a metric delta, folded into the one unsent metrics entry, as the app does. Then the gateway comes
 // back and everything queued must arrive: every span, log and error exactly once, the metric
 // totals complete, and any drop counted by reason.
 import { rmSync } from "node:fs";
@@ -48,7 +48,7 @@ describe("a 24-hour gateway outage at the shipped settings", () => {
     let down = true;
     const spans = new Map<string, number>();
     const logs = new Map<string, number>();
-    let lastReceived = 0;
+    let received = 0;
     let requests = 0;
     const fetch = (async (_url: string, init: RequestInit) => {
       requests++;
@@ -65,7 +65,7 @@ describe("a 24-hour gateway outage at the shipped settings", () => {
       for (const rm of body.resourceMetrics ?? [])
         for (const sm of rm.scopeMetrics ?? [])
           for (const m of sm.metrics)
-            if (m.name === "kicktalk_messages_received") lastReceived = m.sum!.dataPoints.reduce((a, p) => a + Number(p.asInt ?? p.asDouble), 0);
+            if (m.name === "kicktalk_messages_received") received += m.sum!.dataPoints.reduce((a, p) => a + Number(p.asInt ?? p.asDouble), 0);
       return new Response("{}", { status: 200 });
     }) as typeof globalThis.fetch;
 
@@ -106,7 +106,7 @@ describe("a 24-hour gateway outage at the shipped settings", () => {
       await t.flush();
     }
     const during = t.status();
-    // The metric share stayed one snapshot: spans, logs and errors fill the journal, not metrics.
+    // The metric share stayed one folded delta: spans, logs and errors fill the journal, not metrics.
     expect(during.droppedItems).toEqual({});
     expect(during.queuedItems).toBeLessThan(config.maxQueueItems);
     expect(during.queuedBytes).toBeLessThan(config.maxQueueBytes);
@@ -124,7 +124,7 @@ describe("a 24-hour gateway outage at the shipped settings", () => {
     const figures = {
       hoursSimulated: LOAD.hours,
       recorded,
-      delivered: { spans: spans.size, logs: logs.size - errorsDelivered, errors: errorsDelivered, messagesInMetrics: lastReceived },
+      delivered: { spans: spans.size, logs: logs.size - errorsDelivered, errors: errorsDelivered, messagesInMetrics: received },
       duplicated,
       droppedByReason: after.droppedItems,
       peakQueue: { items: during.queuedItems, bytes: during.queuedBytes },

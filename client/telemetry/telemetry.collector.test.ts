@@ -147,7 +147,7 @@ describe("client telemetry against the real collector", () => {
     await t.shutdown(1000);
   });
 
-  it("beyond the queue bound, the oldest are dropped and counted; metric snapshots go before spans", async () => {
+  it("beyond the queue bound, the oldest are dropped and counted; metric deltas go before spans, their drop counts kept", async () => {
     // A bound above one metric snapshot (its zero-started series included: ~70 points, each an
     // item), or the snapshot would be dropped as payload_too_large before the bound is reached.
     const { t } = start({ maxQueueItems: 100, serviceVersion: "bounded" });
@@ -156,12 +156,13 @@ describe("client telemetry against the real collector", () => {
     // Metrics go first: the start-up snapshot, then the 30 oldest spans.
     expect(t.status()).toMatchObject({ queuedItems: 100, droppedItems: { queue_full: 30 + START_POINTS } });
     collector.setRespond("ok");
-    // This flush's metric snapshots do not fit beside the 100 spans: it is dropped, not a span.
+    // This flush's metric delta does not fit beside the 100 spans: it is dropped, not a span; the
+    // drop counts it held are recorded again (journal onDropMetrics).
     await t.flush();
     expect(t.status().droppedItems.queue_full).toBeGreaterThan(30 + START_POINTS);
     const seqs = (await spansOf("bounded", 100)).map((s) => Number(s.attributes["test.seq"]));
     expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 30));
-    await t.flush(); // the next snapshot fits, and reports both drops
+    await t.flush(); // the next delta fits, and reports both drops
     await t.shutdown(2000);
     const metricsOfRun = async () => (await collector.metrics()).filter((m) => m.resource["service.version"] === "bounded");
     const droppedSeries = (await collector.waitFor(metricsOfRun, (m) => m.length > 0)).filter((m) => m.name === "kicktalk_telemetry_dropped_items");

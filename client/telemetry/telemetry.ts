@@ -33,8 +33,9 @@ import { createInstruments, RENDERER_METRIC_KEYS, startCountersAtZero, zeroStart
 import { loadInstallId, renewInstallId } from "./install-id.ts";
 import { IpcWrapper } from "./ipc-wrapper.ts";
 import { Journal, PRIORITY, type ResourceKind } from "./journal.ts";
+import { mergeDeltaScopes } from "./delta-merge.ts";
 import { ManualMetricReader } from "./manual-reader.ts";
-import { countDataPoints, metricsToScopes, type OtlpScopeJson, toOtlpAttributes } from "./otlp-json.ts";
+import { countDataPoints, metricPoints, metricsToScopes, type OtlpScopeJson, toOtlpAttributes } from "./otlp-json.ts";
 import { OtlpSender } from "./otlp-sender.ts";
 import { type EntrySink, JournalingLogProcessor, JournalingSpanProcessor, redactSpanJson } from "./processors.ts";
 import { startProcessMetrics, type ProcessMetrics } from "./process-metrics.ts";
@@ -80,6 +81,8 @@ import type {
 const SCOPE_MAIN = "kicktalk-main";
 const SCOPE_RENDERER = "kicktalk-renderer";
 const JOURNAL_FILE = "journal.jsonl";
+/** Supersede-key prefix of metric delta entries (the only entries collectMetrics folds into). */
+const DELTA_KEY = "metrics:delta:";
 
 const NOTHING_RELAYED: RelayResult = { accepted: 0, dropped: 0, problem: null };
 const relayFailed = (err: unknown): RelayResult => ({ accepted: 0, dropped: 0, problem: `relay failed: ${(err as Error)?.message ?? String(err)}` });
@@ -132,6 +135,12 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     maxItems: config.maxQueueItems,
     maxBytes: config.maxQueueBytes,
     onDrop: countDrop,
+    onDropMetrics: (scopes) => {
+      if (!instrumentsReady) return;
+      for (const p of metricPoints(scopes as OtlpScopeJson[], PIPELINE_METRICS.telemetryDropped.name)) {
+        instruments.telemetryDropped.record(p.value, p.attributes as { signal: TelemetrySignal; reason: DropReason });
+      }
+    },
     onSupersede: (_sig, items) => {
       supersededPoints += items;
     },
@@ -208,8 +217,6 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
       if (!enabled) return;
       for (const [signal, n] of Object.entries(journal.itemsBySignal())) r.observe(n, { signal });
     });
-  // Cumulative snapshots of this meter provider: a newer one holds every value of an older one.
-  const metricsKey = `metrics:${nextId()}`;
 
   // --- Export --------------------------------------------------------------------------
   const resourceAttributes = (kind: ResourceKind) =>
@@ -246,14 +253,26 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     },
   });
 
-  /** Journals a cumulative snapshot; under `key`, a newer snapshot supersedes it while unsent. */
-  const collectMetrics = async (key = metricsKey): Promise<void> => {
+  /**
+   * Journals the delta since the last collection. While an earlier delta of this run still
+   * waits (an outage, a backoff), the new one is folded into it (delta-merge.ts): the journal
+   * keeps one metrics entry (plus at most one in flight) however long the gateway is away. An entry being sent is
+   * never folded into: if its request fails it is retried as it was, and the new delta waits
+   * as an entry of its own.
+   */
+  const collectMetrics = async (): Promise<void> => {
     if (!enabled) return;
     try {
       const { resourceMetrics } = await reader.collect();
-      const scopes = metricsToScopes(resourceMetrics);
-      const points = countDataPoints(scopes);
-      if (points > 0) sink.append("metrics", "main", points, scopes, { priority: PRIORITY.metrics, key });
+      let scopes = metricsToScopes(resourceMetrics);
+      if (countDataPoints(scopes) === 0) return;
+      let key = `${DELTA_KEY}${nextId()}`;
+      const open = journal.pending().findLast((e) => e.k?.startsWith(DELTA_KEY) && !sender.isSending(e.id));
+      if (open) {
+        scopes = mergeDeltaScopes(journal.scopes(open) as OtlpScopeJson[], scopes);
+        key = open.k!; // the folded entry supersedes the open one
+      }
+      sink.append("metrics", "main", countDataPoints(scopes), scopes, { priority: PRIORITY.metrics, key });
     } catch (err) {
       diag.error("telemetry: metric collection failed", err);
     }
@@ -269,8 +288,11 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     if (sessionStarted) return;
     sessionStarted = true;
     try {
+      // Stamped before the SDK's own zero: its first delta then starts and ends after this one,
+      // in order for the collector's deltatocumulative.
+      const zeroAt = Date.now() - 1;
       startCountersAtZero(instruments);
-      const scopes = zeroStartedScopes({ name: SCOPE_MAIN, version: config.serviceVersion }, Date.now());
+      const scopes = zeroStartedScopes({ name: SCOPE_MAIN, version: config.serviceVersion }, zeroAt);
       sink.append("metrics", "main", countDataPoints(scopes), scopes, { priority: PRIORITY.metrics, key: `metrics:start:${nextId()}` });
       instruments.sessionsStarted.record(1);
     } catch (err) {

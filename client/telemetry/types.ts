@@ -197,7 +197,7 @@ export interface TelemetryStatus {
   nextRetryAt: number;
   /** "auth" after a 401/403: exporting waits for a configuration change; the queue is kept. */
   exportPaused: "auth" | null;
-  /** Metric points in cumulative snapshots replaced by a newer snapshot before being sent (not a loss). */
+  /** Metric points of unsent deltas folded into a newer entry before being sent (not a loss: it holds them). */
   supersededMetricPoints: number;
   /** Why telemetry cannot be switched on (OTEL_SDK_DISABLED, a broken configuration); null when it can. */
   lockedOff: string | null;
