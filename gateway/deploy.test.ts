@@ -1,11 +1,13 @@
 // The gateway is deployed from the generated file and nothing else: docker-compose mounts
-// generated/gateway/ (the Kubernetes ConfigMap is checked in infra/program-gateway.test.ts), the
+// generated/gateway/ (the Kubernetes ConfigMap is checked in infra/program-gateway.test.ts), nginx
+// speaks TLS on every listener of the config Kubernetes runs by default, the
 // official contrib image of the same release as the native build has every component the
 // config names, and every env var the config needs is set.
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { gatewayConfig, GATEWAY_REQUIRED_ENV, renderGatewayConfig } from "./config.ts";
+import { gatewayFiles } from "./index.ts";
 
 interface ComposeService {
   image: string;
@@ -13,6 +15,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   volumes?: string[];
   network_mode?: string;
+  ports?: string[];
   profiles?: string[];
 }
 const compose = parse(readFileSync("docker-compose.yml", "utf8")) as { services: Record<string, ComposeService> };
@@ -45,6 +48,18 @@ describe("the gateway as deployed", () => {
     // Opt-in: `docker compose up` alone keeps the local stack's collector on 4318.
     expect(gw.profiles).toEqual(["gateway"]);
     expect(readFileSync("generated/gateway/collector.yaml", "utf8")).toBe(renderGatewayConfig("cloud"));
+  });
+
+  it("terminates TLS on every nginx listener in Kubernetes' config; plain HTTP only in docker-compose's (loopback)", () => {
+    const files = gatewayFiles();
+    const listens = (file: string) => [...readFileSync(`generated/gateway/${file}`, "utf8").matchAll(/^\s*listen ([^;]+);$/gm)].map((m) => m[1]);
+    for (const file of ["nginx.conf", "nginx-tls.conf"]) expect(readFileSync(`generated/gateway/${file}`, "utf8"), file).toBe(files[`gateway/${file}`]);
+    expect(listens("nginx-tls.conf")).toEqual(["0.0.0.0:8080 ssl", "0.0.0.0:8081 ssl"]);
+    expect(listens("nginx.conf")).toEqual(["0.0.0.0:8080", "0.0.0.0:8081"]);
+    // docker-compose publishes the gateway's ports on 127.0.0.1 only.
+    const published = compose.services["gateway"]?.ports ?? [];
+    expect(published.length).toBeGreaterThan(0);
+    for (const p of published) expect(p).toMatch(/^127\.0\.0\.1:/);
   });
 
   it("names only components the official contrib distribution has", () => {

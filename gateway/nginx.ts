@@ -2,8 +2,11 @@
 // v0.161.0 (limit_req, keyed by client address + gateway key, so one flooding install is
 // throttled with 429 + Retry-After while the others pass), and the load balancer that sends a
 // request whose replica went away to another one. No hand-written limiter.
-// Rendered for the tests (testkit/gateway.ts) and for production (generated/gateway/nginx.conf,
-// where Kubernetes' Service balances instead and nginx runs as a sidecar per replica).
+// Rendered for the tests (testkit/gateway.ts) and for production, where Kubernetes' Service
+// balances instead and nginx runs as a sidecar per replica: generated/gateway/nginx-tls.conf
+// terminates TLS (installs send their gateway key, a bearer token, over the internet);
+// generated/gateway/nginx.conf is plain HTTP, for docker-compose on loopback and for a cluster
+// whose operator terminates TLS at their own load balancer (infra only deploys it when told so).
 
 export interface NginxOptions {
   /** nginx's -p prefix: temp files and the pid file go there. */
@@ -18,7 +21,20 @@ export interface NginxOptions {
   burst: number;
   /** Tests run nginx as a child process; production as the container's main process. */
   foreground: boolean;
+  /** Both listeners speak TLS only, with this certificate; unset, both speak plain HTTP. */
+  tls?: NginxTls;
 }
+
+export interface NginxTls {
+  /** PEM certificate chain, leaf first. */
+  certificate: string;
+  /** PEM private key of the leaf. */
+  key: string;
+}
+
+/** Where the Kubernetes pod mounts its kubernetes.io/tls Secret (keys tls.crt, tls.key). */
+export const PRODUCTION_TLS_DIR = "/etc/beacon-gateway-tls";
+export const PRODUCTION_TLS: NginxTls = { certificate: `${PRODUCTION_TLS_DIR}/tls.crt`, key: `${PRODUCTION_TLS_DIR}/tls.key` };
 
 /** Seconds a throttled client waits (the client honours Retry-After: client/telemetry/otlp-sender.ts). */
 export const RETRY_AFTER_S = 1;
@@ -35,7 +51,20 @@ export function renderNginxConfig(o: NginxOptions): string {
       proxy_next_upstream_tries 3;
       client_max_body_size 4m;
       client_body_buffer_size 4m;`;
-  return `# nginx in front of the Beacon gateway (gateway/nginx.ts). Per-client limit + load balancing.
+  const listen = (address: string) => `    listen ${address}${o.tls ? " ssl" : ""};`;
+  // Installs flush every 10 s over a kept-alive connection; when it drops, resuming the session
+  // (cache, 1 h) spares a full handshake. TLS 1.2 and 1.3: the protocols of Mozilla's
+  // "intermediate" profile (https://ssl-config.mozilla.org/).
+  const tls = o.tls
+    ? `  ssl_certificate ${o.tls.certificate};
+  ssl_certificate_key ${o.tls.key};
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_prefer_server_ciphers off;
+  ssl_session_cache shared:tls:10m;
+  ssl_session_timeout 1h;
+`
+    : "";
+  return `# nginx in front of the Beacon gateway (gateway/nginx.ts). Per-client limit + load balancing${o.tls ? " + TLS" : ""}.
 ${o.foreground ? "daemon off;\n" : ""}worker_processes 1;
 pid ${o.prefix}/nginx.pid;
 events {
@@ -52,9 +81,9 @@ http {
   limit_req_zone "$binary_remote_addr$http_authorization" zone=per_client:16m rate=${o.ratePerSecond}r/s;
   limit_req_status 429;
   limit_req_log_level warn;
-${upstream("gateway_clients", o.clientUpstreams)}${upstream("gateway_server", o.serverUpstreams)}
+${tls}${upstream("gateway_clients", o.clientUpstreams)}${upstream("gateway_server", o.serverUpstreams)}
   server {
-    listen ${o.clientListen};
+${listen(o.clientListen)}
     set $upstream_name gateway_clients;
     location = /nginx-health {
       return 200 "ok\\n";
@@ -70,7 +99,7 @@ ${proxy}
     }
   }
   server {
-    listen ${o.serverListen};
+${listen(o.serverListen)}
     set $upstream_name gateway_server;
     location / {
 ${proxy}

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPOSE_URLS } from "../build/datasources.ts";
+import type { GatewayTls } from "./components/gateway.ts";
 
 export const CONFIG_NAMESPACE = "beacon";
 /** The docker-compose Grafana Pulumi provisions (service grafana-pulumi, `docker compose --profile pulumi up -d`). */
@@ -18,6 +19,8 @@ export class ConfigError extends Error {
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const boolString = z.stringbool({ error: 'must be "true" or "false"' });
+/** A Kubernetes object name (RFC 1123 subdomain). */
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Kubernetes object name (lowercase letters, digits, '-' and '.')");
 
 /** A duration as the provider's rotating tokens take it: hours, minutes, seconds (e.g. 2160h, 1h30m). */
 const DURATION = /^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/;
@@ -55,16 +58,31 @@ const cloudSchema = z.object({
   gateway: boolString.default(false),
   gatewayNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name").default("beacon-gateway"),
   /** Replicas at deploy time and the autoscaler's minimum (two: one may be replaced at any time). */
-  gatewayReplicas: z.coerce.number().int().min(1).max(100).default(2),
+  gatewayReplicas: z.coerce.number().int().min(2, "must be at least 2 (one replica may be replaced or drained at any time)").max(100).default(2),
   gatewayMaxReplicas: z.coerce.number().int().min(1).max(500).default(10),
   /** The autoscaler's target, percent of the pods' CPU request. */
   gatewayCpuTargetPercent: z.coerce.number().int().min(10).max(100).default(70),
   /** The official contrib image of the collector release the config is generated and tested for. */
   gatewayCollectorImage: z.string().min(1).default("otel/opentelemetry-collector-contrib:0.161.0"),
   gatewayNginxImage: z.string().min(1).default("nginx:1.27-alpine"),
+  /** Who terminates TLS on the public address: nginx (with gatewayTlsSecret) or the operator's own load balancer, said explicitly. */
+  gatewayTlsTermination: z.enum(["nginx", "load-balancer"], { error: 'must be "nginx" or "load-balancer"' }).default("nginx"),
+  /** A kubernetes.io/tls Secret in gatewayNamespace (e.g. cert-manager's) whose certificate nginx serves. */
+  gatewayTlsSecret: k8sName.optional(),
+  /** Each replica's claim for the persistent sending queue; 10Gi is five times the emptyDir it replaced. */
+  gatewayQueueStorageSize: z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, "must be a size in Mi, Gi or Ti, such as 10Gi").default("10Gi"),
+  /** The claims' StorageClass; unset, the cluster's default class. */
+  gatewayQueueStorageClass: k8sName.optional(),
 }).refine((s) => s.gatewayMaxReplicas >= s.gatewayReplicas, {
   path: ["gatewayMaxReplicas"],
   message: "must be at least beacon:gatewayReplicas",
+}).refine((s) => !s.gateway || s.gatewayTlsTermination !== "nginx" || s.gatewayTlsSecret !== undefined, {
+  path: ["gatewayTlsSecret"],
+  message:
+    'is required with beacon:gateway: the kubernetes.io/tls Secret in beacon:gatewayNamespace whose certificate nginx serves to installs (or set beacon:gatewayTlsTermination to "load-balancer" if your own load balancer terminates TLS)',
+}).refine((s) => s.gatewayTlsTermination !== "load-balancer" || s.gatewayTlsSecret === undefined, {
+  path: ["gatewayTlsSecret"],
+  message: 'must be unset when beacon:gatewayTlsTermination is "load-balancer" (nginx then serves plain HTTP behind it)',
 }).refine((s) => !DURATION.test(s.tokenExpireAfter) || !DURATION.test(s.tokenRotationWindow) || durationSeconds(s.tokenRotationWindow) < durationSeconds(s.tokenExpireAfter), {
   path: ["tokenRotationWindow"],
   message: "must be shorter than beacon:tokenExpireAfter (a token is rotated within this window before it expires)",
@@ -96,6 +114,8 @@ export type CloudSettings = Extract<Settings, { target: "cloud" }> & {
   readonly cloudAccessPolicyToken: pulumi.Output<string>;
   /** With `gateway`: the gateway's key files (one key per line), secrets. */
   readonly gatewayKeys?: { readonly clients: pulumi.Output<string>; readonly server: pulumi.Output<string> };
+  /** With `gateway`: who terminates TLS on its public address. */
+  readonly gatewayTls?: GatewayTls;
 };
 export type SelfHostedSettings = Extract<Settings, { target: "self-hosted" }> & {
   /** "user:password" or a service account token of an Admin of that Grafana. */
@@ -120,6 +140,10 @@ const KEYS = [
   "gatewayCpuTargetPercent",
   "gatewayCollectorImage",
   "gatewayNginxImage",
+  "gatewayTlsTermination",
+  "gatewayTlsSecret",
+  "gatewayQueueStorageSize",
+  "gatewayQueueStorageClass",
   "grafanaUrl",
   "prometheusUrl",
   "lokiUrl",
@@ -163,7 +187,11 @@ export function loadConfig(): BeaconConfig {
       clients: requireSecret(config, "gatewayClientKeys", "the gateway's client keys, one per line, the first the current release's"),
       server: requireSecret(config, "gatewayServerKeys", "the gateway's server keys, one per line"),
     };
-    return { ...settings, cloudAccessPolicyToken, gatewayKeys };
+    const secretName = settings.gatewayTlsSecret;
+    // The schema has reported this already; plain HTTP is never the fallback.
+    if (settings.gatewayTlsTermination === "nginx" && secretName === undefined) throw new ConfigError(`${key("gatewayTlsSecret")} is required with beacon:gateway`);
+    const gatewayTls: GatewayTls = secretName !== undefined ? { terminatedBy: "nginx", secretName } : { terminatedBy: "load-balancer" };
+    return { ...settings, cloudAccessPolicyToken, gatewayKeys, gatewayTls };
   }
   return { ...settings, grafanaAuth: requireSecret(config, "grafanaAuth", 'Grafana credentials, "user:password" or a service account token') };
 }

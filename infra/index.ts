@@ -56,14 +56,17 @@ function generatedFile(relative: string): string {
   }
 }
 const gateway =
-  config.target === "cloud" && config.gatewayKeys !== undefined && grafanaTarget instanceof CloudStack
+  config.target === "cloud" && config.gatewayKeys !== undefined && config.gatewayTls !== undefined && grafanaTarget instanceof CloudStack
     ? new Gateway("gateway", {
         namespace: config.gatewayNamespace,
         replicas: config.gatewayReplicas,
         maxReplicas: config.gatewayMaxReplicas,
         cpuTargetPercent: config.gatewayCpuTargetPercent,
         collectorConfig: generatedFile("gateway/collector.yaml"),
-        nginxConfig: generatedFile("gateway/nginx.conf"),
+        // TLS on the public address: nginx's, or (said explicitly) the operator's load balancer's.
+        nginxConfig: generatedFile(config.gatewayTls.terminatedBy === "nginx" ? "gateway/nginx-tls.conf" : "gateway/nginx.conf"),
+        tls: config.gatewayTls,
+        queueStorage: { size: config.gatewayQueueStorageSize, storageClass: config.gatewayQueueStorageClass },
         collectorImage: config.gatewayCollectorImage,
         nginxImage: config.gatewayNginxImage,
         cloudOtlpEndpoint: grafanaTarget.otlpEndpoint,

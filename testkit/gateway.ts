@@ -59,7 +59,8 @@ export interface FleetOptions {
   retryMaxInterval?: string;
 }
 
-const NGINX: { binary: string; debianPackage: string } = { binary: "/usr/sbin/nginx", debianPackage: "nginx-light" };
+/** Debian's nginx (its light build has the ssl module gateway/tls.test.ts needs). */
+export const NGINX: { binary: string; debianPackage: string } = { binary: "/usr/sbin/nginx", debianPackage: "nginx-light" };
 
 function track(child: ChildProcess, what: string): () => string {
   let log = "";
