@@ -85,7 +85,7 @@ describe("stack config templates", () => {
     const prom = parse(native["prometheus.yml"]) as { scrape_configs: { job_name: string }[] };
     expect(prom.scrape_configs.map((j) => j.job_name)).toEqual(["otel-collector"]);
     for (const p of ["traces", "logs"]) expect(c.service.pipelines[p]?.processors, p).toEqual(["memory_limiter", "batch"]);
-    expect(c.service.pipelines["metrics"]?.processors).toEqual(["memory_limiter", "transform/promote_resource", "batch"]);
+    expect(c.service.pipelines["metrics"]?.processors).toEqual(["memory_limiter", "transform/promote_resource", "batch", "deltatocumulative"]);
   });
 
   it("natively, derive span metrics with exemplars under Tempo's names, labels and buckets (the catalog's)", () => {

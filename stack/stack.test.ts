@@ -142,6 +142,41 @@ describe("native local stack", () => {
     expect(Object.fromEntries(buckets.data.result.map((r) => [r.metric["le"], r.value[1]]))).toEqual({ "0.1": "1", "1": "3", "+Inf": "3" });
   });
 
+  it("adds up a client's delta points per install, and drops a re-sent (out-of-order) delta", async () => {
+    const delta = (value: number, startMs: number, endMs: number) => ({
+      resourceMetrics: [
+        {
+          resource,
+          scopeMetrics: [
+            {
+              scope,
+              metrics: [
+                {
+                  name: PROBE_COUNTER.name,
+                  unit: PROBE_COUNTER.unit,
+                  sum: {
+                    aggregationTemporality: 1,
+                    isMonotonic: true,
+                    dataPoints: [{ startTimeUnixNano: String(BigInt(startMs) * 1_000_000n), timeUnixNano: String(BigInt(endMs) * 1_000_000n), asDouble: value, attributes: [{ key: "run", value: { stringValue: `delta-${RUN}` } }] }],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const t0 = Date.now() - 60_000;
+    await postJson(`${stack.endpoints.otlpHttp}/v1/metrics`, delta(5, t0, t0 + 10_000));
+    await postJson(`${stack.endpoints.otlpHttp}/v1/metrics`, delta(7, t0 + 10_000, t0 + 20_000));
+    await postJson(`${stack.endpoints.otlpHttp}/v1/metrics`, delta(5, t0, t0 + 10_000)); // the first again (a kill before its ack)
+    await postJson(`${stack.endpoints.otlpHttp}/v1/metrics`, delta(1, t0 + 20_000, t0 + 30_000));
+    const counter = prometheusNames(PROBE_COUNTER).family;
+    const query = `${stack.endpoints.prometheus}/api/v1/query?query=${encodeURIComponent(`max_over_time(${counter}{job="${SERVICE}",run="delta-${RUN}"}[5m])`)}`;
+    const got = await waitFor(() => getJson<PromVector>(query), (r) => r.data.result[0]?.value[1] === "13", 30_000, 500).catch(() => getJson<PromVector>(query));
+    expect(got.data.result.map((r) => r.value[1])).toEqual(["13"]); // 5 + 7 + 1: the re-sent 5 is not counted
+  });
+
   it("captures a span as sent, found by id and by TraceQL", async () => {
     await postJson(`${stack.endpoints.otlpHttp}/v1/traces`, {
       resourceSpans: [
