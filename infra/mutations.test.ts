@@ -13,7 +13,7 @@ const NODE = path.resolve("node_modules", ".bin", "node");
 const VITEST = path.resolve("node_modules", "vitest", "vitest.mjs");
 /** Read by the program and its tests; everything else stays in the real repository. */
 const COPIED_FILES = ["package.json", "Pulumi.yaml", "Pulumi.cloud.yaml", "Pulumi.self-hosted.yaml", "docker-compose.yml"];
-const LINKED_DIRS = ["node_modules", "build", "generated"];
+const LINKED_DIRS = ["node_modules", "build", "generated", "gateway"];
 const PARALLEL = Math.max(2, Math.min(4, availableParallelism()));
 
 interface TestOutcome {
