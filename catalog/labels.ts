@@ -177,8 +177,10 @@ export const DEPENDENCY = enumLabel(
 
 export const INPUT_INTERACTION = enumLabel(
   "interaction",
-  ["suggestion_visible", "emote_insert", "mention_insert", "send_ack"],
-  "Editor interaction whose latency is measured (seed 000 phase 6).",
+  ["suggestion_visible", "emote_insert", "mention_insert", "send_ack", "chatroom_switch"],
+  // chatroom_switch: a chatroom tab clicked to that room's messages painted (seed 000's "switch
+  // views" step), declared here so it lands on the input latency panel beside the editor's.
+  "UI interaction whose latency is measured: the editor's (seed 000 phase 6) and a chatroom switch.",
 );
 
 export const WS_EVENT = enumLabel(

@@ -1,12 +1,15 @@
 // Alerting, live: every generated alert rule is loaded in the running Prometheus, and one
 // alert's condition is provoked through the real pipeline until Alertmanager shows it firing.
 //
-// The provoked alert is ClientApiErrorRateHigh: the probe pushes kicktalk_api_requests with
-// status 500 to the collector over OTLP/HTTP, as a client would, under its own
-// service.namespace (so its `job` never mixes with real clients'). The generated rule then goes
-// pending. Its `for: 10m` is too long for CI, so the probe also loads a copy of that exact rule
-// (same expr, labels and annotations, plus e2e="provoked") with `for: 0s` and a 5 s interval,
-// and waits for Alertmanager to hold it. The copy is removed again at the end.
+// The provoked alert is the client-api-success SLO's page, ClientApiSuccessErrorBudgetPage: the
+// probe pushes kicktalk_api_requests with status 500 to the collector over OTLP/HTTP, as a client
+// would, under its own service.namespace (so its `job` never mixes with real clients'). The SLO's
+// recording rules (evaluated every minute) record its error ratio as 1 over every window, a burn
+// of 1000× the 0.1 % budget, and its traffic passes the SLO's floor (events in the last hour)
+// within seconds; the generated page then goes pending. Its `for: 1m` and its group's 1-minute
+// interval are slow for CI, so the probe also loads a copy of that exact rule (same expr, labels
+// and annotations, plus e2e="provoked") with `for: 0s` and a 5 s interval, and waits for
+// Alertmanager to hold it. The copy is removed again at the end.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
@@ -15,12 +18,13 @@ import { parse, stringify } from "yaml";
 import type { Manifest } from "../build/manifest.ts";
 import { GENERATED_DIR } from "../build/manifest.ts";
 import type { PrometheusRule, PrometheusRuleFile } from "../alerts/render/prometheus.ts";
-import { CLIENT_SERVICE, LABELS, METRICS } from "../catalog/index.ts";
+import { CLIENT_SERVICE, LABELS, METRICS, SLOS } from "../catalog/index.ts";
+import { pageAlertName } from "../alerts/slo/group.ts";
 import { alertmanagerAlerts, BackendError, type StackEndpoints } from "../stack/clients/backends.ts";
 import { waitFor } from "../stack/runner/stack-wait.ts";
 import { REPO_ROOT } from "../stack/runner/tools.ts";
 
-export const PROVOKED_ALERT = "ClientApiErrorRateHigh";
+export const PROVOKED_ALERT = pageAlertName(SLOS.clientApiSuccess);
 const PROBE_NAMESPACE = "e2e-alert-probe";
 /** Prometheus builds `job` as "<service.namespace>/<service.name>". */
 export const PROBE_JOB = `${PROBE_NAMESPACE}/${CLIENT_SERVICE}`;
@@ -80,7 +84,9 @@ function apiRequestsPayload(value: number, startNs: string, instance: string): s
                 name: METRICS.apiRequests.name,
                 unit: METRICS.apiRequests.unit,
                 sum: {
-                  aggregationTemporality: 2, // cumulative, as the client's SDK exports
+                  // Cumulative: one running total per probe instance, which the gateway passes to remote
+                  // write untouched (clients send deltas, which the local gateway adds up into the same).
+                  aggregationTemporality: 2,
                   isMonotonic: true,
                   dataPoints: [
                     {
@@ -128,7 +134,8 @@ export async function provokeAlert(stack: StackEndpoints, scratchRulesDir: strin
   await writeFile(file, `# Written by e2e/alert-fire.ts for one run; removed when it ends.\n${stringify(copy)}`);
   try {
     await reload(stack.prometheus);
-    // Two cumulative points 10 s apart make rate() positive; every request failed with 500.
+    // Cumulative points 5 s apart make increase() positive; every request failed with 500, and
+    // 100 requests a push pass the SLO's floor of events per hour after a few pushes.
     const startNs = `${Date.now() - 60_000}000000`;
     let value = 100;
     await pushOtlp(stack, apiRequestsPayload(value, startNs, instance));

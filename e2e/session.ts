@@ -12,19 +12,21 @@
 //   - a chat server outage: the client sends while it is down (send fails, API status 0),
 //     its WebSockets fail to reconnect (connection errors, failed ws spans) and its health
 //     checks see the server down; then the server comes back on the same port;
-//   - seed 001's JSONL logs imported as `npm run logs:import` does.
+//   - seed 001's JSONL logs imported as `npm run logs:import` does;
+//   - last week's link counts backfilled into Prometheus, for the week-over-week panels.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchClientHarness } from "../client/harness/harness.ts";
 import { ensureAccount, runScriptedSession, writeUpdateFeed, type SessionResult } from "../client/harness/session.ts";
 import type { LinkStatus } from "../protocol/index.ts";
-import type { StackEndpoints } from "../stack/clients/backends.ts";
+import { liveStackState, type StackEndpoints } from "../stack/clients/backends.ts";
 import { startChatServerProcess } from "../testkit/chat-server-process.ts";
 import { waitFor } from "../stack/runner/stack-wait.ts";
 import { SEED_CHATROOMS, SEED_EMOTES } from "../server/seed.ts";
 import { startFlakyGateway } from "./flaky-gateway.ts";
 import { startLinkPages } from "./link-pages.ts";
+import { backfillLastWeek } from "./seed-history.ts";
 import { importSeedLogs } from "./seed-logs.ts";
 
 export interface E2eSession {
@@ -92,6 +94,8 @@ async function postLinks(serverUrl: string, chatroomId: string, urls: readonly s
 
 export async function runE2eSession(stack: StackEndpoints, log: (line: string) => void): Promise<E2eSession> {
   const startedAt = Date.now();
+  // First: Prometheus loads new blocks within a minute, long before the session ends.
+  log(`backfilled ${await backfillLastWeek(await liveStackState())}`);
   const pages = await startLinkPages();
   const feedDir = mkdtempSync(join(tmpdir(), "beacon-e2e-feed-"));
   writeUpdateFeed(feedDir, "1.1.0");

@@ -14,6 +14,8 @@ export function promqlMetricNames(expr: string): string[] {
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
     .replace(/\{[^}]*\}/g, "")
     .replace(/\[[^\]]*\]/g, "")
+    // `offset 1w`: a duration, not a metric named `w`.
+    .replace(/\boffset\s+-?[0-9a-zA-Z_$]+/g, "")
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, "");
   const names = new Set<string>();
   for (const m of stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*(?!\s*\()/g)) {

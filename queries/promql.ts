@@ -109,6 +109,14 @@ export function atEnd(expr: string, window = "$__range"): string {
   return expr.replace(/\[[^\]]+\]/g, () => `[${window}] @ end()`);
 }
 
+/**
+ * The same expression `by` earlier: every range reads `offset by` (`[1h]` → `[1h] offset 1w`), so
+ * `increase(m[$__range])` becomes the same stretch of time a week before.
+ */
+export function earlier(expr: string, by: string): string {
+  return expr.replace(/\[[^\]]+\]/g, (range) => `${range} offset ${by}`);
+}
+
 /** `expr`, drawn only for the k series that rank highest by `rank` over the whole range. */
 export function topkOverRange(k: number, by: readonly string[], expr: string, rank: string = atEnd(expr)): string {
   return `${expr} and on (${by.join(", ")}) ${topk(k, rank)}`;

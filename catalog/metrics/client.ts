@@ -211,7 +211,8 @@ export const CLIENT_METRICS = {
     name: "kicktalk_input_latency",
     instrument: "histogram",
     unit: "s",
-    description: "Editor UX timings: keydown to suggestion visible, insertions, Enter to acknowledged send.",
+    description:
+      "UX timings: keydown to suggestion visible, insertions, Enter to acknowledged send (editor), and a chatroom tab clicked to that room's messages painted.",
     labels: [L.INPUT_INTERACTION],
     buckets: LATENCY_BUCKETS_S,
     emittedBy: RENDERER_VIA_MAIN,

@@ -1,8 +1,9 @@
-// Seed 000's "Reporting and Dashboards" list: each recommended panel exists on the client
-// overview, of the right kind, querying the catalog metric that answers it.
+// Seed 000's "Reporting and Dashboards" list, and its phases' reporting lines (7TV render time
+// histogram, Zustand mutations per minute): each panel exists on the client overview, of the
+// right kind, querying the catalog metric that answers it.
 import type { Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { describe, expect, it } from "vitest";
-import { METRICS, prometheusNames, type MetricDecl } from "../../catalog/index.ts";
+import { GATEWAY_METRICS, LABELS, METRICS, prometheusNames, type MetricDecl } from "../../catalog/index.ts";
 import { clientOverview } from "./dashboard.ts";
 
 const panels = (clientOverview().dashboard.panels ?? []).flatMap((p) => (p.type === "row" ? (p as RowPanel).panels : [p as Panel]));
@@ -33,6 +34,9 @@ const SEED_PANELS: readonly SeedPanel[] = [
   seedPanel("DOM nodes count", /DOM nodes/i, "timeseries", METRICS.domNodeCount),
   seedPanel("Open windows", /^Open windows$/, "stat", METRICS.openWindows),
   seedPanel("Updater events by version", /updater events by version/i, "timeseries", METRICS.updaterEvents, "by (version"),
+  // Phase 4 and 5's reporting lines.
+  seedPanel("7TV: render time histogram", /^Emote render time$/, "heatmap", METRICS.emoteRenderDuration, "by (le)"),
+  seedPanel("Zustand: panel counting mutations/min", /mutations per minute/i, "timeseries", GATEWAY_METRICS.spanCalls, 'span_name=~"zustand:.*"'),
 ];
 
 describe("client overview", () => {
@@ -46,8 +50,24 @@ describe("client overview", () => {
   });
 
   it("repeats the API latency heatmap per selected endpoint", () => {
-    const heatmap = panels.find((p) => p.type === "heatmap")!;
+    const heatmap = panels.find((p) => p.type === "heatmap" && p.title?.startsWith("API latency"))!;
     expect(heatmap.repeat).toBe("endpoint");
     expect((heatmap.targets as { format?: string }[])[0]!.format).toBe("heatmap");
+  });
+
+  it("counts mutations per minute from the spans, and says they are sampled", () => {
+    const panel = panels.find((p) => /mutations per minute/i.test(p.title ?? ""))!;
+    expect(exprs(panel)).toEqual([
+      '(sum by (span_name) (rate(traces_spanmetrics_calls_total{service=~"kicktalk", span_kind=~"SPAN_KIND_INTERNAL", span_name=~"zustand:.*", deployment_environment_name=~"$environment", service_version=~"$version"}[$__rate_interval]))) * 60',
+    ]);
+    expect(panel.title).toMatch(/sampled/);
+    expect(panel.description).toMatch(/head-sampled/);
+  });
+
+  it("shows the chatroom switch on the input latency panel, an interaction the catalog declares", () => {
+    expect(LABELS.INPUT_INTERACTION.values).toContain("chatroom_switch");
+    const panel = panels.find((p) => p.title === "Input latency P95 by interaction")!;
+    expect(exprs(panel)[0]).toContain("by (le, interaction)");
+    expect(panel.description).toContain("chatroom_switch");
   });
 });

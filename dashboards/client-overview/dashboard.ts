@@ -9,6 +9,7 @@ import * as emotes from "./emotes.ts";
 import * as ipc from "./ipc.ts";
 import * as messages from "./messages.ts";
 import * as resources from "./resources.ts";
+import * as store from "./store.ts";
 import * as updater from "./updater.ts";
 import * as websocket from "./websocket.ts";
 
@@ -21,7 +22,7 @@ export function clientOverview(): DashboardEntry {
     uid: CLIENT_OVERVIEW_UID,
     title: "KickTalk client · Overview",
     description:
-      "Health of the KickTalk Electron client fleet: WebSocket connections, messages, API latency, memory, windows, emotes, IPC, input latency and updates (seed 000's recommended panels).",
+      "Health of the KickTalk Electron client fleet: WebSocket connections, messages, API latency, memory, windows, emotes, state store mutations, IPC, input latency and updates (seed 000's recommended panels).",
     tags: ["client", "kicktalk", "electron"],
     datasources: ["prometheus"],
     variables: [
@@ -59,9 +60,11 @@ export function clientOverview(): DashboardEntry {
     .withPanel(resources.gcPauseTimeseries().span(8).height(8))
     .withPanel(resources.uptimeTimeseries().span(8).height(8))
     .withPanel(resources.heapGrowthTimeseries().span(24).height(8))
-    .withRow(new RowBuilder("Emotes, IPC and input"))
+    .withRow(new RowBuilder("Emotes, state store, IPC and input"))
     .withPanel(emotes.cacheHitRatioTimeseries().span(12).height(8))
     .withPanel(emotes.renderDurationTimeseries().span(12).height(8))
+    .withPanel(emotes.renderDurationHeatmap().span(12).height(8))
+    .withPanel(store.mutationsPerMinuteTimeseries().span(12).height(8))
     .withPanel(ipc.ipcRateTimeseries().span(12).height(8))
     .withPanel(ipc.ipcErrorsTimeseries().span(12).height(8))
     .withPanel(ipc.ipcDurationTimeseries().span(12).height(8))

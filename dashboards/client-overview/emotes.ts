@@ -2,8 +2,8 @@
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { quantile, rate, sumBy } from "../../queries/promql.ts";
-import { promQuery, spanExemplarQuery } from "../common/queries.ts";
-import { defaultTimeseries } from "../common/styles.ts";
+import { promHeatmap, promQuery, spanExemplarQuery } from "../common/queries.ts";
+import { defaultHeatmap, defaultTimeseries } from "../common/styles.ts";
 
 export function cacheHitRatioTimeseries() {
   const hits = sumBy(["source"], rate(METRICS.emoteCacheHits));
@@ -24,4 +24,13 @@ export function renderDurationTimeseries() {
     .unit(units.Seconds)
     .withTarget(promQuery(quantile(0.95, METRICS.emoteRenderDuration, { by: ["source"] }), "{{source}}"))
     .withTarget(spanExemplarQuery(SPAN_FAMILIES.emote, { names: "emote:render" }));
+}
+
+/** Seed 000 phase 4's "render time histogram": the buckets themselves, all providers together. */
+export function renderDurationHeatmap() {
+  return defaultHeatmap()
+    .title("Emote render time")
+    .description("Distribution of the time to render one emote into a message, from the component starting to render to the DOM being committed (histogram buckets, 0.1 ms to 250 ms), all providers.")
+    .unit(units.Seconds)
+    .withTarget(promHeatmap(sumBy(["le"], rate(METRICS.emoteRenderDuration, {}, undefined, "bucket"))));
 }

@@ -34,8 +34,10 @@ export function ipcDurationTimeseries() {
 
 export function inputLatencyTimeseries() {
   return defaultTimeseries()
-    .title("Editor input latency P95")
-    .description("95th percentile of editor UX timings: keydown to suggestion visible, emote/mention insertion, Enter to acknowledged send.")
+    .title("Input latency P95 by interaction")
+    .description(
+      "95th percentile of UX timings by interaction: in the editor, keydown to suggestion visible, emote/mention insertion and Enter to acknowledged send; chatroom_switch, a chatroom tab clicked to that room's messages painted.",
+    )
     .unit(units.Seconds)
     .withTarget(promQuery(quantile(0.95, METRICS.inputLatency, { by: ["interaction"] }), "{{interaction}}"))
     // The editor spans of the measured interactions (keydown is not one).

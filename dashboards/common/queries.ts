@@ -6,7 +6,7 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as tempo from "@grafana/grafana-foundation-sdk/tempo";
 import { DATASOURCES } from "../../build/content-types.ts";
 import { GATEWAY_METRICS, type SpanFamilyDecl } from "../../catalog/index.ts";
-import { quantile } from "../../queries/promql.ts";
+import { quantile, type Matchers } from "../../queries/promql.ts";
 import { familyServices } from "../../queries/traceql.ts";
 
 /** Names of the datasource variables (`${datasource}` is Prometheus, as in the SDK examples). */
@@ -90,13 +90,19 @@ export function tempoQuery(traceql: string, limit = 20): tempo.DataqueryBuilder 
  * to traces. `names` narrows the family to a regex of its span names (template variables allowed).
  */
 export function spanExemplarQuery(family: SpanFamilyDecl, opts: { names?: string; legend?: string } = {}): prometheus.DataqueryBuilder {
+  const expr = quantile(0.95, GATEWAY_METRICS.spanLatency, { matchers: spanMatchers(family, opts.names) });
+  return promQuery(expr, opts.legend ?? "P95 of spans (exemplars)").exemplar(true);
+}
+
+/**
+ * Span-metrics matchers (traces_spanmetrics_*) selecting one span family: its services, its
+ * kind, and its names (`names`, a regex of them, narrows the family).
+ */
+export function spanMatchers(family: SpanFamilyDecl, names: string = family.namePattern): Matchers {
   const matchers = {
     service: familyServices(family).join("|"),
     span_kind: `SPAN_KIND_${family.kind.toUpperCase()}`,
-    span_name: opts.names ?? family.namePattern,
+    span_name: names,
   };
-  const expr = quantile(0.95, GATEWAY_METRICS.spanLatency, {
-    matchers: Object.fromEntries(Object.entries(matchers).map(([k, v]) => [k, { op: "=~" as const, value: v }])),
-  });
-  return promQuery(expr, opts.legend ?? "P95 of spans (exemplars)").exemplar(true);
+  return Object.fromEntries(Object.entries(matchers).map(([k, v]) => [k, { op: "=~" as const, value: v }]));
 }

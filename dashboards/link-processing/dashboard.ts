@@ -13,16 +13,19 @@ export function linkProcessing(): DashboardEntry {
     uid: LINK_PROCESSING_UID,
     title: "Chat server · Link processing",
     description:
-      "Links found in chat messages and fetched for previews (seed 004): totals, completed, pending and failed; links over time; top domains; success rate, average and P95 processing time; the newest failures.",
+      "Links found in chat messages and fetched for previews (seed 004): links created, processed, pending and failed; links today, this week and the change from last week; links over time; top domains; success rate, average and P95 processing time; the newest failures.",
     tags: ["server", "links"],
     datasources: ["prometheus", "loki"],
     time: { from: "now-7d", to: "now" },
   })
     .withRow(new RowBuilder("Totals"))
-    .withPanel(links.totalLinksStat().span(6).height(4))
-    .withPanel(links.completedStat().span(6).height(4))
+    .withPanel(links.linksCreatedStat().span(6).height(4))
+    .withPanel(links.processedStat().span(6).height(4))
     .withPanel(links.pendingStat().span(6).height(4))
     .withPanel(links.failedStat().span(6).height(4))
+    .withPanel(links.linksTodayStat().span(8).height(4))
+    .withPanel(links.linksThisWeekStat().span(8).height(4))
+    .withPanel(links.changeFromLastWeekStat().span(8).height(4))
     .withRow(new RowBuilder("Links over time and top domains"))
     .withPanel(links.linksOverTimeTimeseries().span(12).height(9))
     .withPanel(links.topDomainsBarGauge().span(12).height(9))

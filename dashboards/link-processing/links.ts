@@ -1,11 +1,15 @@
 // Panels of the link-processing dashboard, laid out as seed 004 draws it: stat cards, links
 // over time, top domains, processing performance, recent errors. Domains come from Loki's
 // link_processed records: a domain is unbounded, so it is never a metric label.
+//
+// Seed 004's cards count a links table (total, completed by the user, interactions); here links
+// are counted as the server finds and processes them, so cards say what they count: links
+// created and processed, never "completed" (no signal says a user marked a link done).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { LOG_EVENTS, METRICS, SERVER_SERVICE, SPAN_FAMILIES } from "../../catalog/index.ts";
 import { countOverTime, logStream } from "../../queries/logql.ts";
 import { THRESHOLDS } from "../../alerts/groups/link-processing.ts";
-import { BAR_WINDOW, increase, mean, orZero, quantile, RANGE_WINDOW, ratio, sel, sumBy, topk } from "../../queries/promql.ts";
+import { BAR_WINDOW, earlier, increase, mean, orZero, quantile, RANGE_WINDOW, ratio, sel, sumBy, topk } from "../../queries/promql.ts";
 import { DS, lokiInstant, lokiLogs, promInstant, promQuery, spanExemplarQuery } from "../common/queries.ts";
 import {
   DASHED_THRESHOLDS,
@@ -29,16 +33,60 @@ const countStat = (title: string, description: string, expr: string) =>
 /** LinkProcessingFailureRateHigh fires above this failure share: success below it is red. */
 const SUCCESS_FLOOR = 1 - THRESHOLDS.failureRatio;
 
-export function totalLinksStat() {
-  return countStat("Total links", "Links found in posted messages and queued over the selected range.", sumBy([], increase(METRICS.linksCreated, {}, RANGE_WINDOW)));
+/** Links created over `$__range`: the selected range, or the panel's own (today, this week). */
+const linksCreated = sumBy([], increase(METRICS.linksCreated, {}, RANGE_WINDOW));
+
+/**
+ * Grafana's relative times for a panel (query options › relative time): `now/d` is the day so
+ * far, `now/w` the week so far (from the dashboard's week start), whatever the dashboard's range.
+ */
+const TODAY = "now/d";
+const THIS_WEEK = "now/w";
+/** What "last week" is to the week-so-far figures: the same stretch of time, one week before. */
+const A_WEEK = "1w";
+
+export function linksCreatedStat() {
+  return countStat(
+    "Links created",
+    "Links found in posted messages (queued for processing, or shed) over the selected range. Seed 004's all-time total would need a gauge of stored links, which the server does not export.",
+    linksCreated,
+  );
 }
 
-export function completedStat() {
+export function processedStat() {
   return countStat(
-    "Completed",
-    "Links whose processing completed over the selected range.",
+    "Processed",
+    "Links whose processing succeeded (page fetched, metadata extracted) over the selected range. Not seed 004's \"completed\" (links a user marked done): the client has no such action and no signal for it.",
     sumBy([], increase(METRICS.linksProcessed, { status: "completed" }, RANGE_WINDOW)),
   );
+}
+
+export function linksTodayStat() {
+  return countStat("Links today", "Links created since midnight (the dashboard's time zone), whatever the dashboard's range.", linksCreated).timeFrom(TODAY);
+}
+
+export function linksThisWeekStat() {
+  return countStat("Links this week", "Links created since the week began (the dashboard's week start), whatever the dashboard's range.", linksCreated).timeFrom(THIS_WEEK);
+}
+
+/**
+ * This week so far against the same stretch of last week: `$__range` is the week so far, and
+ * `offset 1w` reads it a week earlier. No value (not 0, not infinity) while last week counted no
+ * links: there is nothing to compare with.
+ */
+export function changeFromLastWeekStat() {
+  const lastWeek = earlier(linksCreated, A_WEEK);
+  return rangeStat()
+    .title("Change from last week")
+    .description(
+      "Links created this week so far against the same stretch of last week (from last week's start to this time a week ago), as a change in percent (with a version picked, both weeks count that version only). No value while last week has no links to compare with.",
+    )
+    .unit(units.PercentUnit)
+    .decimals(1)
+    .noValue("no links last week")
+    .timeFrom(THIS_WEEK)
+    // orZero's `or` binds loosest: parenthesised, or it would swallow the subtraction.
+    .withTarget(promInstant(`((${orZero(linksCreated)}) - ${lastWeek}) / (${lastWeek} > 0)`));
 }
 
 export function pendingStat() {
