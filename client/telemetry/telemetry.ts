@@ -34,6 +34,7 @@ import { loadInstallId, renewInstallId } from "./install-id.ts";
 import { IpcWrapper } from "./ipc-wrapper.ts";
 import { Journal, PRIORITY, type ResourceKind } from "./journal.ts";
 import { mergeDeltaScopes } from "./delta-merge.ts";
+import { UnchangedSeries } from "./unchanged-series.ts";
 import { ManualMetricReader } from "./manual-reader.ts";
 import { countDataPoints, metricPoints, metricsToScopes, type OtlpScopeJson, toOtlpAttributes } from "./otlp-json.ts";
 import { OtlpSender } from "./otlp-sender.ts";
@@ -260,11 +261,12 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
    * never folded into: if its request fails it is retried as it was, and the new delta waits
    * as an entry of its own.
    */
+  const unchangedSeries = new UnchangedSeries();
   const collectMetrics = async (): Promise<void> => {
     if (!enabled) return;
     try {
       const { resourceMetrics } = await reader.collect();
-      let scopes = metricsToScopes(resourceMetrics);
+      let scopes = unchangedSeries.complete(metricsToScopes(resourceMetrics));
       if (countDataPoints(scopes) === 0) return;
       let key = `${DELTA_KEY}${nextId()}`;
       const open = journal.pending().findLast((e) => e.k?.startsWith(DELTA_KEY) && !sender.isSending(e.id));
