@@ -1,6 +1,6 @@
 // The main window: chatroom tabs on the left, the active chatroom's messages and editor,
 // and a status bar. Sign-in first when no user is known.
-import { createElement as h, useEffect, useState, type FormEvent } from "react";
+import { createElement as h, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { useStore } from "zustand";
 import type { ChatClient } from "../chat/chat-client.ts";
 import { getSetting } from "../settings.ts";
@@ -55,7 +55,7 @@ function SignIn({ client, onDone }: { client: ChatClient; onDone: () => void }) 
   );
 }
 
-function Sidebar({ client }: { client: ChatClient }) {
+function Sidebar({ client, onSwitch }: { client: ChatClient; onSwitch: (id: string) => void }) {
   const order = useStore(client.store, (s) => s.order);
   const rooms = useStore(client.store, (s) => s.rooms);
   const activeId = useStore(client.store, (s) => s.activeId);
@@ -74,7 +74,7 @@ function Sidebar({ client }: { client: ChatClient }) {
           key: id,
           className: `room-tab ${id === activeId ? "active" : ""}`,
           "data-testid": `room-${r.chatroom.slug}`,
-          onClick: () => client.store.getState().setActive(id),
+          onClick: () => onSwitch(id),
         },
         h("span", { className: `dot dot-${r.connection}`, title: STATE_LABEL[r.connection] }),
         h("span", { className: "room-name" }, r.chatroom.streamerName),
@@ -106,6 +106,19 @@ export function App({ client, telemetryOn }: { client: ChatClient; telemetryOn: 
   const activeId = useStore(client.store, (s) => s.activeId);
   const room = useStore(client.store, (s) => (s.activeId ? s.rooms[s.activeId] : undefined));
   const [showTime, setShowTime] = useState(true);
+  // Chatroom switch timing (seed 000): a tab clicked → that room's messages committed and painted
+  // (the layout effect of the new activeId, then one animation frame).
+  const switchStartedAt = useRef<number | undefined>(undefined);
+  const switchTo = (id: string) => {
+    if (id !== client.store.getState().activeId) switchStartedAt.current = performance.now();
+    client.store.getState().setActive(id);
+  };
+  useLayoutEffect(() => {
+    const at = switchStartedAt.current;
+    if (at === undefined) return;
+    switchStartedAt.current = undefined;
+    requestAnimationFrame(() => client.telemetry.metrics.record("inputLatency", (performance.now() - at) / 1000, { interaction: "chatroom_switch" }));
+  }, [client, activeId]);
   const [, setLoaded] = useState(0);
   useEffect(() => {
     void getSetting(client.api, "chat.showTimestamps").then(setShowTime);
@@ -124,7 +137,7 @@ export function App({ client, telemetryOn }: { client: ChatClient; telemetryOn: 
   return h(
     "div",
     { className: "app" },
-    h(Sidebar, { client }),
+    h(Sidebar, { client, onSwitch: switchTo }),
     h(
       "main",
       { className: "chat" },
