@@ -6,6 +6,7 @@ import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from "electron";
 import { DEFAULT_CHAT_SERVER_URL, startMainApp, type MainApp } from "./main-app.ts";
+import { startSingleInstance } from "./single-instance.ts";
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -24,18 +25,6 @@ const RENDERER_DIR = join(here, "../renderer");
 const CHAT_SERVER_URL = process.env.KICKTALK_CHAT_SERVER_URL ?? DEFAULT_CHAT_SERVER_URL;
 const CSP = contentSecurityPolicy(CHAT_SERVER_URL);
 const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".map": "application/json", ".svg": "image/svg+xml", ".png": "image/png" };
-
-// One instance per profile: a second one would share the journal and settings (issue 11:
-// two instances lost 148 of 148 items of the first). The second start focuses the first.
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-  process.exit(0);
-}
-app.on("second-instance", () => {
-  const win = BrowserWindow.getAllWindows()[0];
-  if (win?.isMinimized()) win.restore();
-  win?.focus();
-});
 
 // Checklist 18: the app's pages come from app://kicktalk/, not file://.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -64,45 +53,56 @@ const windowFactory: WindowFactory = {
       id: win.id,
       close: () => win.close(),
       onClosed: (listener) => win.once("closed", listener),
+      isMinimized: () => win.isMinimized(),
+      restore: () => win.restore(),
+      focus: () => win.focus(),
     };
   },
 };
 
 let main: MainApp | undefined;
 
-app.whenReady().then(async () => {
-  protocol.handle(APP_SCHEME, async (request) => {
-    const file = resolveAppAsset(RENDERER_DIR, request.url);
-    if (!file) return new Response("not found", { status: 404 });
-    try {
-      const body = await readFile(file);
-      return new Response(body, { headers: { "content-type": MIME[extname(file)] ?? "application/octet-stream", "content-security-policy": CSP } });
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
-  });
-  // Checklist 5: Electron grants every permission by default; the app needs none.
-  session.defaultSession.setPermissionRequestHandler(permissionRequestHandler());
-  session.defaultSession.setPermissionCheckHandler(permissionCheckHandler());
-  main = await startMainApp({
-    chatServerUrl: CHAT_SERVER_URL,
-    chooseExportPath: async () => {
-      const r = await dialog.showSaveDialog({ title: "Export my data", defaultPath: join(app.getPath("documents"), "kicktalk-my-data.json") });
-      return r.canceled || !r.filePath ? null : r.filePath;
-    },
-    // Checklist 17: main checks who sends each IPC message (security.ts senderProblem).
-    ipcSenderOf: (event) => {
-      const e = event as IpcMainInvokeEvent;
-      const frame = e.senderFrame;
-      return { windowId: BrowserWindow.fromWebContents(e.sender)?.id ?? null, url: frame?.url ?? "", mainFrame: frame !== null && frame === e.sender.mainFrame };
-    },
-    ipcMain,
-    windowFactory,
-    userDataDir: app.getPath("userData"),
-    env: process.env,
-    appVersion: app.getVersion(),
-    quit: () => app.quit(),
-  });
+// One instance per profile (single-instance.ts): the lock is taken before the app is ready,
+// and a second instance exits here, before settings, telemetry or any window exist.
+const started = startSingleInstance(app, () =>
+  app.whenReady().then(async () => {
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppAsset(RENDERER_DIR, request.url);
+      if (!file) return new Response("not found", { status: 404 });
+      try {
+        const body = await readFile(file);
+        return new Response(body, { headers: { "content-type": MIME[extname(file)] ?? "application/octet-stream", "content-security-policy": CSP } });
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    });
+    // Checklist 5: Electron grants every permission by default; the app needs none.
+    session.defaultSession.setPermissionRequestHandler(permissionRequestHandler());
+    session.defaultSession.setPermissionCheckHandler(permissionCheckHandler());
+    return startMainApp({
+      chatServerUrl: CHAT_SERVER_URL,
+      chooseExportPath: async () => {
+        const r = await dialog.showSaveDialog({ title: "Export my data", defaultPath: join(app.getPath("documents"), "kicktalk-my-data.json") });
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
+      // Checklist 17: main checks who sends each IPC message (security.ts senderProblem).
+      ipcSenderOf: (event) => {
+        const e = event as IpcMainInvokeEvent;
+        const frame = e.senderFrame;
+        return { windowId: BrowserWindow.fromWebContents(e.sender)?.id ?? null, url: frame?.url ?? "", mainFrame: frame !== null && frame === e.sender.mainFrame };
+      },
+      ipcMain,
+      windowFactory,
+      userDataDir: app.getPath("userData"),
+      env: process.env,
+      appVersion: app.getVersion(),
+      quit: () => app.quit(),
+    });
+  }),
+);
+if (started === null) process.exit(0);
+void started.then((m) => {
+  main = m;
   process.on("uncaughtException", (err) => main?.telemetry.captureError(err, { area: "main", fatal: true, severity: "fatal" }));
   process.on("unhandledRejection", (err) => main?.telemetry.captureError(err, { area: "main", fatal: false }));
 });

@@ -44,6 +44,11 @@ export interface AppWindow {
   close(): void;
   /** Called once when the window is gone, whoever closed it (user, code, crash). */
   onClosed(listener: () => void): void;
+  // Bringing the window to the front (a second start of the app, single-instance.ts).
+  // Optional: the harness's Chromium pages have no minimise or focus.
+  isMinimized?(): boolean;
+  restore?(): void;
+  focus?(): void;
 }
 
 export interface WindowFactory {
@@ -108,6 +113,19 @@ export class WindowManager {
   /** Closes every window (app quit). */
   closeAll(): void {
     for (const { win } of [...this.#open.values()]) win.close();
+  }
+
+  /**
+   * Brings the main window to the front, un-minimised (a second start of the app lands here);
+   * opens one when none is open (macOS keeps running with every window closed).
+   */
+  focusMain(): AppWindow {
+    const mainId = this.#firstOf("main");
+    const win = mainId === undefined ? undefined : this.#open.get(mainId)?.win;
+    if (!win) return this.open("main");
+    if (win.isMinimized?.()) win.restore?.();
+    win.focus?.();
+    return win;
   }
 
   /** Open windows by id, with their names. */
