@@ -29,18 +29,32 @@
 //        subscriber) and message rows React added to the DOM, against what was published;
 //   export: bytes on the wire to the collector per second, OTLP requests, items exported
 //        and dropped (main's telemetry status), spans the collector stored.
+//   allocation: bytes main allocated and bytes that survived a scavenge, per stored message
+//        (bench/lib-heap-probe.ts, preloaded into main in both modes): V8 grows its young
+//        generation with what survives scavenges and keeps it resident, so these say where
+//        main's RSS on − off comes from. BENCH_HEAP_SAMPLING=1 also writes, per phase, V8's
+//        sampling allocation profile over the window (garbage included) to
+//        results/heap-flood-<on|off>-<round>.heapprofile (Chrome DevTools' format).
+//        Those profiles show that most of what main allocates with telemetry on is the
+//        harness's stand-in for Electron's IPC, not telemetry: playwright serialises each
+//        binding call's arguments into a tree of typed nodes and validates it twice (~20 of
+//        the ~25 KB more per message, from about one telemetry IPC call a second of ~10 KB);
+//        Electron's structured clone costs about the payload's size.
 // Not a test: nothing here passes or fails on a threshold. Loopback only; every process it
 // starts (client child, Chromium through it, collector) is stopped in finally blocks.
 // Prints a table (off | on | delta) and writes results/bench-client-flood.json.
 // Run: node_modules/.bin/node --expose-gc bench/client-flood-overhead.ts
 //      (BENCH_ROUNDS=3, BENCH_PHASE_MS=20000, BENCH_WARMUP_MS=4000, BENCH_RATE=200)
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { EVENTS } from "../protocol/index.ts";
 import type { ChatMessage } from "../protocol/index.ts";
 import type { TelemetryStatus } from "../client/telemetry/index.ts";
 import { readProcStat, readProcStatusBytes } from "../testkit/proc.ts";
+import type { HeapSample } from "./lib-heap-probe.ts";
 import { MB, median, round } from "./lib-stats.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -63,6 +77,10 @@ const FLOOD_TICK_MS = 10;
 const CHILD_READY_TIMEOUT_MS = 120_000;
 const CHILD_EXIT_TIMEOUT_MS = 20_000;
 const EMOTES = ["KEKW", "PogU", "catJAM", "monkaS"] as const;
+/** Preloaded into main in both modes alike (a few KB of code, a GC observer, a sample every 250 ms). */
+const PROBE = pathToFileURL(join(import.meta.dirname, "lib-heap-probe.ts")).href;
+/** BENCH_HEAP_SAMPLING=1: a sampling allocation profile of main over each window. */
+const HEAP_SAMPLING = process.env.BENCH_HEAP_SAMPLING === "1";
 
 // ---------------------------------------------------------------------------------------
 // Messages between this process and the client child.
@@ -71,6 +89,8 @@ interface ChildConfig {
   readonly chatServerUrl: string;
   readonly endpoint: string;
   readonly enabled: boolean;
+  /** Where the child writes its allocation profile (BENCH_HEAP_SAMPLING=1). */
+  readonly heapProfileFile?: string;
 }
 
 /** What the renderer counted (window.__benchCounts) and main's telemetry status. */
@@ -102,9 +122,14 @@ interface V8Memory {
   readonly spaces: Readonly<Record<string, number>>;
 }
 
-type ToChild = { readonly type: "counts" } | { readonly type: "gc" } | { readonly type: "stop" };
+type ToChild =
+  | { readonly type: "counts" }
+  | { readonly type: "gc" }
+  | { readonly type: "profile"; readonly action: "start" | "stop" }
+  | { readonly type: "stop" };
 type FromChild =
   | { readonly type: "ready"; readonly rooms: readonly string[] }
+  | { readonly type: "profile" }
   | { readonly type: "counts"; readonly counts: ClientCounts }
   | { readonly type: "gc"; readonly memory: NodeJS.MemoryUsage; readonly v8: V8Memory }
   | { readonly type: "error"; readonly message: string }
@@ -130,6 +155,7 @@ async function runClientChild(): Promise<void> {
     },
   });
   let closing: Promise<void> | undefined;
+  let profiler: import("node:inspector/promises").Session | undefined;
   const close = () => (closing ??= harness.close().catch((err: unknown) => console.error(`client child: close failed: ${(err as Error).message}`)));
   // The parent went away (crashed, killed): do not leave Chromium behind.
   process.on("disconnect", () => void close().then(() => process.exit(1)));
@@ -192,6 +218,20 @@ async function runClientChild(): Promise<void> {
               memory: process.memoryUsage(),
               v8: { totalPhysicalBytes: h.total_physical_size, mallocedBytes: h.malloced_memory, peakMallocedBytes: h.peak_malloced_memory, spaces },
             });
+          } else if (m.type === "profile") {
+            // Every allocation sampled, garbage included: what main allocates, not only what it keeps.
+            const { Session } = await import("node:inspector/promises");
+            profiler ??= new Session();
+            if (m.action === "start") {
+              profiler.connect();
+              await profiler.post("HeapProfiler.startSampling", { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+            } else {
+              const { profile } = await profiler.post("HeapProfiler.getSamplingProfile");
+              await profiler.post("HeapProfiler.stopSampling");
+              profiler.disconnect();
+              if (config.heapProfileFile) writeFileSync(config.heapProfileFile, JSON.stringify(profile));
+            }
+            await send({ type: "profile" });
           } else if (m.type === "stop") {
             await close();
             await send({ type: "closed" });
@@ -404,9 +444,49 @@ interface PhaseResult {
   readonly pageErrorSamples: readonly string[];
   /** Chromium processes seen, by --type. */
   readonly chromiumProcesses: Readonly<Record<string, number>>;
+  /** main's allocation over the window (lib-heap-probe.ts), per message the renderer stored. */
+  readonly mainAllocation: {
+    readonly allocatedKBPerMessage: number;
+    readonly survivedKBPerMessage: number;
+    readonly scavenges: number;
+    readonly markCompacts: number;
+    /** V8 new space, resident and committed, median of the window's second half. */
+    readonly newSpaceMB: number;
+    readonly newSpaceCommittedMB: number;
+    readonly oldSpaceMB: number;
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readProbe(file: string): HeapSample[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as HeapSample);
+}
+
+/** main's allocation between two Date.now() marks, from the probe's cumulative GC counters. */
+function allocationOf(samples: readonly HeapSample[], from: number, to: number, messages: number): PhaseResult["mainAllocation"] {
+  const during = samples.filter((s) => s.tag === "sample" && s.at >= from && s.at <= to);
+  const first = [...samples].reverse().find((s) => s.tag === "sample" && s.at <= from) ?? during[0];
+  const last = during.at(-1);
+  if (first === undefined || last === undefined) throw new Error(`heap probe: ${during.length} samples in the window; was lib-heap-probe.ts preloaded?`);
+  const steady = during.slice(Math.floor(during.length / 2));
+  const space = (s: HeapSample, name: string) => s.spaces[name] ?? { size: 0, physical: 0, used: 0 };
+  const mb = (f: (s: HeapSample) => number) => round(median(steady.map(f)) / MB, 1);
+  const n = Math.max(1, messages);
+  return {
+    allocatedKBPerMessage: round((last.gc.allocatedBytes - first.gc.allocatedBytes) / 1024 / n, 2),
+    survivedKBPerMessage: round((last.gc.survivedBytes - first.gc.survivedBytes) / 1024 / n, 3),
+    scavenges: last.gc.scavenges - first.gc.scavenges,
+    markCompacts: last.gc.markCompacts - first.gc.markCompacts,
+    newSpaceMB: mb((s) => space(s, "new_space").physical),
+    newSpaceCommittedMB: mb((s) => space(s, "new_space").size),
+    oldSpaceMB: mb((s) => space(s, "old_space").physical),
+  };
+}
+
 const droppedSum = (s: TelemetryStatus) => Object.values(s.droppedItems).reduce<number>((a, b) => a + (b ?? 0), 0);
 
 /** A client child: started, asked for counts, stopped. */
@@ -418,9 +498,10 @@ class ClientChild {
   readonly #exited: Promise<number | null>;
   #failure: string | undefined;
 
-  constructor(config: ChildConfig) {
+  constructor(config: ChildConfig, probeFile: string) {
     this.child = fork(fileURLToPath(import.meta.url), ["--client"], {
-      env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) },
+      execArgv: [...process.execArgv, `--import=${PROBE}`],
+      env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config), BENCH_HEAP_PROBE_FILE: probeFile },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const keep = (b: Buffer) => (this.#output = (this.#output + b.toString()).slice(-8_000));
@@ -457,6 +538,11 @@ class ClientChild {
 
   async counts(): Promise<ClientCounts> {
     return (await this.#request("counts", { type: "counts" }, 30_000)).counts;
+  }
+
+  /** Starts or stops (and writes) the child's allocation profile. */
+  async profile(action: "start" | "stop"): Promise<void> {
+    await this.#request("profile", { type: "profile", action }, 30_000);
   }
 
   /** A full GC in main (the child runs with --expose-gc), then its memoryUsage(). */
@@ -507,6 +593,7 @@ async function runBench(): Promise<void> {
     return user;
   });
   let seq = 0;
+  const probeDir = mkdtempSync(join(tmpdir(), "beacon-flood-heap-"));
 
   /** Publishes on schedule (open loop) until stopped; counts what it published and reached. */
   function startFlood(rooms: readonly string[]) {
@@ -537,11 +624,15 @@ async function runBench(): Promise<void> {
     };
   }
 
-  async function phase(enabled: boolean): Promise<PhaseResult> {
+  async function phase(enabled: boolean, roundNo: number): Promise<PhaseResult> {
     const col = collector;
     if (!col) throw new Error("bench: the collector is not running");
     await col.reset();
-    const client = new ClientChild({ chatServerUrl: server.url, endpoint: col.otlpHttpEndpoint, enabled });
+    const tag = `${enabled ? "on" : "off"}-${roundNo}`;
+    const probeFile = join(probeDir, `${tag}.jsonl`);
+    const heapProfileFile = HEAP_SAMPLING ? join(process.cwd(), "results", `heap-flood-${tag}.heapprofile`) : undefined;
+    if (heapProfileFile) mkdirSync("results", { recursive: true });
+    const client = new ClientChild({ chatServerUrl: server.url, endpoint: col.otlpHttpEndpoint, enabled, ...(heapProfileFile ? { heapProfileFile } : {}) }, probeFile);
     let flood: ReturnType<typeof startFlood> | undefined;
     try {
       const { rooms } = await client.ready();
@@ -559,8 +650,10 @@ async function runBench(): Promise<void> {
       const b0 = await bytesOf();
       const r0 = await requestsOf();
       const f0 = flood.counts();
+      if (HEAP_SAMPLING) await client.profile("start");
       const cpu0 = procs.cpu();
       const t0 = performance.now();
+      const windowFrom = Date.now();
       const samples: { t: number; mem: ReturnType<ClientProcesses["memory"]> }[] = [];
       const sampler = setInterval(() => {
         procs.cpu(); // keeps last readings of processes that may exit
@@ -569,11 +662,13 @@ async function runBench(): Promise<void> {
       await sleep(PHASE_MS);
       const cpu1 = procs.cpu();
       const windowMs = performance.now() - t0;
+      const windowTo = Date.now();
       clearInterval(sampler);
       const f1 = flood.counts();
       const b1 = await bytesOf();
       const r1 = await requestsOf();
       const c1 = await client.counts();
+      if (HEAP_SAMPLING) await client.profile("stop");
       const memEnd = procs.memory();
       flood.stop();
       await sleep(DRAIN_MS);
@@ -646,6 +741,7 @@ async function runBench(): Promise<void> {
         pageErrors: c2.pageErrors,
         pageErrorSamples: c2.pageErrorSamples,
         chromiumProcesses: [...procs.types.values()].reduce<Record<string, number>>((a, t) => ((a[t] = (a[t] ?? 0) + 1), a), {}),
+        mainAllocation: allocationOf(readProbe(probeFile), windowFrom, windowTo, c1.stored - c0.stored),
       };
     } finally {
       flood?.stop();
@@ -660,19 +756,21 @@ async function runBench(): Promise<void> {
     );
     for (let r = 1; r <= ROUNDS; r++) {
       for (const enabled of r % 2 === 1 ? [false, true] : [true, false]) {
-        const res = await phase(enabled);
+        const res = await phase(enabled, r);
         (enabled ? runs.on : runs.off).push(res);
         console.log(
           `round ${r}/${ROUNDS}, telemetry ${enabled ? "on " : "off"}: client ${res.cpuPercentOfCore.client}% of a core ` +
             `(main ${res.cpuPercentOfCore.main}, renderer ${res.cpuPercentOfCore.renderer}, chromium other ${res.cpuPercentOfCore["chromium-other"]}); ` +
             `main RSS ${res.memoryMB.mainRss} MB, renderer RSS ${res.memoryMB.rendererRss} MB; ` +
-            `${res.storedPerSecond} msg/s stored, delivered ${res.storedTotal}/${res.publishedTotal}; ${res.exportedBytesPerSecond} B/s exported`,
+            `${res.storedPerSecond} msg/s stored, delivered ${res.storedTotal}/${res.publishedTotal}; ${res.exportedBytesPerSecond} B/s exported; ` +
+            `main allocated ${res.mainAllocation.allocatedKBPerMessage} KB/msg, survived ${res.mainAllocation.survivedKBPerMessage} KB/msg, new space ${res.mainAllocation.newSpaceMB} MB`,
         );
       }
     }
   } finally {
     await collector?.stop();
     await server.close();
+    rmSync(probeDir, { recursive: true, force: true });
   }
 
   report(runs);
@@ -699,6 +797,11 @@ function report(runs: { off: PhaseResult[]; on: PhaseResult[] }): void {
     { name: "  V8 heap used after GC (MB)", f: (r) => r.mainAfterGcMB.heapUsed, digits: 1 },
     { name: "  V8 heap resident after GC (MB)", f: (r) => r.mainAfterGcMB.v8Physical, digits: 1 },
     { name: "  V8 malloc peak (MB)", f: (r) => r.mainAfterGcMB.v8PeakMalloced, digits: 1 },
+    { name: "main V8 new space, steady (MB)", f: (r) => r.mainAllocation.newSpaceMB, digits: 1 },
+    { name: "main V8 old space, steady (MB)", f: (r) => r.mainAllocation.oldSpaceMB, digits: 1 },
+    { name: "main allocated per message (KB)", f: (r) => r.mainAllocation.allocatedKBPerMessage, digits: 2 },
+    { name: "main survived a scavenge per msg (KB)", f: (r) => r.mainAllocation.survivedKBPerMessage, digits: 3 },
+    { name: "main scavenges in window", f: (r) => r.mainAllocation.scavenges, digits: 0 },
     { name: "RSS renderer, steady (MB)", f: (r) => r.memoryMB.rendererRss, digits: 1 },
     { name: "USS all Chromium, steady (MB)", f: (r) => r.memoryMB.chromiumUss, digits: 1 },
     { name: "main RSS + Chromium USS (MB)", f: (r) => r.memoryMB.clientTotal, digits: 1 },
@@ -741,6 +844,9 @@ function report(runs: { off: PhaseResult[]; on: PhaseResult[] }): void {
       1,
     ),
     mainRssAfterGcDeltaMB: round(m(runs.on, (r) => r.mainAfterGcMB.rss) - m(runs.off, (r) => r.mainAfterGcMB.rss), 1),
+    mainNewSpaceDeltaMB: round(m(runs.on, (r) => r.mainAllocation.newSpaceMB) - m(runs.off, (r) => r.mainAllocation.newSpaceMB), 1),
+    mainAllocatedKBPerMessageDelta: round(m(runs.on, (r) => r.mainAllocation.allocatedKBPerMessage) - m(runs.off, (r) => r.mainAllocation.allocatedKBPerMessage), 2),
+    mainSurvivedKBPerMessageDelta: round(m(runs.on, (r) => r.mainAllocation.survivedKBPerMessage) - m(runs.off, (r) => r.mainAllocation.survivedKBPerMessage), 3),
     rendererRssDeltaMB: round(m(runs.on, (r) => r.memoryMB.rendererRss) - m(runs.off, (r) => r.memoryMB.rendererRss), 1),
     clientMemoryDeltaMB: round(memOn - memOff, 1),
     exportedBytesPerSecond: m(runs.on, (r) => r.exportedBytesPerSecond),
@@ -761,7 +867,8 @@ function report(runs: { off: PhaseResult[]; on: PhaseResult[] }): void {
     `telemetry on vs off: client CPU +${figures.addedCpuPointsOfCore} points of one core (ratio ${figures.cpuRatio}; main +${figures.addedCpuPointsMain}, ` +
       `renderer +${figures.addedCpuPointsRenderer}, Chromium other +${figures.addedCpuPointsChromiumOther}); ` +
       `RSS main ${figures.mainRssDeltaMB >= 0 ? "+" : ""}${figures.mainRssDeltaMB} MB (before the flood ${figures.mainRssBeforeFloodDeltaMB}, ` +
-      `growth under it ${figures.mainRssGrowthUnderFloodDeltaMB}, after a full GC ${figures.mainRssAfterGcDeltaMB}), renderer ${figures.rendererRssDeltaMB >= 0 ? "+" : ""}${figures.rendererRssDeltaMB} MB, ` +
+      `growth under it ${figures.mainRssGrowthUnderFloodDeltaMB}, after a full GC ${figures.mainRssAfterGcDeltaMB}, V8 new space ${figures.mainNewSpaceDeltaMB}; ` +
+      `main allocates ${figures.mainAllocatedKBPerMessageDelta} KB more per message, ${figures.mainSurvivedKBPerMessageDelta} KB of it surviving a scavenge), renderer ${figures.rendererRssDeltaMB >= 0 ? "+" : ""}${figures.rendererRssDeltaMB} MB, ` +
       `client total ${figures.clientMemoryDeltaMB >= 0 ? "+" : ""}${figures.clientMemoryDeltaMB} MB; ` +
       `${figures.exportedBytesPerSecond} B/s exported (${figures.exportedBytesPerStoredMessage} B per message), ${round(figures.droppedShare * 100, 1)} % of items dropped by the full journal; OTLP requests when off: ${figures.otlpRequestsWhenOff}  ` +
       `(seed 000 targets: < 3 % CPU, < 10 MB RSS)`,

@@ -76,8 +76,9 @@ export async function launchClientHarness(options: HarnessOptions): Promise<Clie
   });
   const ipc = new InProcessIpcMain();
   const windowOfPage = new Map<Page, number>();
-  await context.exposeBinding(HARNESS_BINDING, ({ page }, channel: string, payload: unknown) =>
-    ipc.invoke(channel, payload, windowOfPage.get(page) ?? 0),
+  // A payload JSON carries unchanged comes as a string (harness-preload.ts losslessJson).
+  await context.exposeBinding(HARNESS_BINDING, ({ page }, channel: string, payload: unknown, encoding?: "json") =>
+    ipc.invoke(channel, encoding === "json" ? (JSON.parse(payload as string) as unknown) : payload, windowOfPage.get(page) ?? 0),
   );
   await context.addInitScript({ path: bundle.harnessPreload });
   // The persistent context opens one blank page; windows get their own pages.

@@ -28,9 +28,13 @@ const STANDARD_EVENT_NAMES: ReadonlySet<string> = new Set(["exception"]);
 export function redactSpanJson(span: OtlpSpanJson, r: Redactor): void {
   if (!CATALOG_SPAN_NAMES.has(span.name)) span.name = r.text(span.name);
   r.otlpAttributes(span.attributes);
-  for (const e of span.events ?? []) {
-    if (!STANDARD_EVENT_NAMES.has(e.name)) e.name = r.text(e.name);
-    r.otlpAttributes(e.attributes);
+  const events = span.events;
+  if (events) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (!STANDARD_EVENT_NAMES.has(e.name)) e.name = r.text(e.name);
+      r.otlpAttributes(e.attributes);
+    }
   }
   if (span.status?.message) span.status.message = r.text(span.status.message);
 }

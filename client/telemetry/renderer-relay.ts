@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { ALL_LOG_EVENTS, ALL_SPAN_FAMILIES, type LogEventDecl } from "../../catalog/index.ts";
 import type { OtlpSpanJson } from "./otlp-json.ts";
-import { toOtlpAttributes } from "./otlp-json.ts";
+import type { OtlpKeyValue } from "./redact.ts";
 import type { Emitter } from "../../catalog/index.ts";
 import type { RendererLogRecord, RendererMetricEvent, RendererSpan } from "./types.ts";
 
@@ -36,7 +36,7 @@ const HexId = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes 
 const UnixNano = z.string().regex(/^\d{1,20}$/);
 const Attributes = z.record(z.string().max(128), z.union([z.string().max(4096), z.number().finite(), z.boolean()]));
 
-const RendererSpanSchema: z.ZodType<RendererSpan> = z.object({
+export const RendererSpanSchema: z.ZodType<RendererSpan> = z.object({
   traceId: HexId(16),
   spanId: HexId(8),
   parentSpanId: HexId(8).optional(),
@@ -78,15 +78,32 @@ export interface Validated<T> {
   problem: string | null;
 }
 
-function validateEach<T>(input: unknown, schema: z.ZodType<T>, extra: (item: T) => string | null): Validated<T> {
+/**
+ * Each item through `schema`, then `extra`. `isPlain` (optional) is a hand-written check of the
+ * common, well-formed shape: an item it accepts is taken as it is, without zod, whose parse
+ * copies every object and allocated ~5 KB per renderer span (main under a chat flood,
+ * bench/client-flood-overhead.ts). It must accept only what the schema accepts unchanged
+ * (no unknown keys to strip, no defaults to fill); anything else goes through zod.
+ */
+function validateEach<T>(input: unknown, schema: z.ZodType<T>, extra: (item: T) => string | null, isPlain?: (item: unknown) => item is T): Validated<T> {
   if (!Array.isArray(input)) return { valid: [], invalid: 1, problem: "expected an array" };
   const valid: T[] = [];
   let invalid = Math.max(0, input.length - MAX_RELAY_ITEMS);
   let problem: string | null = invalid > 0 ? `more than ${MAX_RELAY_ITEMS} items` : null;
-  for (const [i, item] of input.slice(0, MAX_RELAY_ITEMS).entries()) {
-    const r = schema.safeParse(item);
-    const why = r.success ? extra(r.data) : `[${i}].${r.error.issues[0]?.path.join(".") ?? ""}: ${r.error.issues[0]?.message ?? "invalid"}`;
-    if (why === null && r.success) valid.push(r.data);
+  const n = Math.min(input.length, MAX_RELAY_ITEMS);
+  for (let i = 0; i < n; i++) {
+    const item: unknown = input[i];
+    let why: string | null;
+    let data: T | undefined;
+    if (isPlain?.(item)) {
+      data = item;
+      why = extra(item);
+    } else {
+      const r = schema.safeParse(item);
+      if (r.success) data = r.data;
+      why = r.success ? extra(r.data) : `[${i}].${r.error.issues[0]?.path.join(".") ?? ""}: ${r.error.issues[0]?.message ?? "invalid"}`;
+    }
+    if (why === null && data !== undefined) valid.push(data);
     else {
       invalid++;
       problem ??= why;
@@ -95,11 +112,81 @@ function validateEach<T>(input: unknown, schema: z.ZodType<T>, extra: (item: T) 
   return { valid, invalid, problem };
 }
 
+// --- The fast path of renderer spans: RendererSpanSchema, by hand, for the common shape ----
+
+const HEX_32 = /^[0-9a-f]{32}$/;
+const HEX_16 = /^[0-9a-f]{16}$/;
+const UNIX_NANO = /^\d{1,20}$/;
+const SPAN_KINDS: ReadonlySet<unknown> = new Set(["internal", "server", "client", "producer", "consumer"]);
+const STATUS_CODES: ReadonlySet<unknown> = new Set(["unset", "ok", "error"]);
+
+/** A plain object as structured clone delivers it (no class instance, no getters run by zod). */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+const isString = (v: unknown, min: number, max: number): v is string => typeof v === "string" && v.length >= min && v.length <= max;
+
+/** The Attributes schema: keys up to 128, values a string up to 4,096, a finite number or a boolean. */
+function isPlainAttributes(v: unknown): boolean {
+  if (!isPlainObject(v)) return false;
+  for (const key in v) {
+    if (!Object.hasOwn(v, key) || key.length > 128) return false;
+    const x = v[key];
+    if (typeof x === "string" ? x.length > 4096 : typeof x === "number" ? !Number.isFinite(x) : typeof x !== "boolean") return false;
+  }
+  return true;
+}
+
+/** Own keys all among `known` and none of them undefined (zod would drop or reject those). */
+function onlyKnownKeys(o: Record<string, unknown>, known: ReadonlySet<string>): boolean {
+  for (const key in o) if (!Object.hasOwn(o, key) || !known.has(key) || o[key] === undefined) return false;
+  return true;
+}
+
+const SPAN_KEYS: ReadonlySet<string> = new Set(["traceId", "spanId", "parentSpanId", "name", "kind", "startTimeUnixNano", "endTimeUnixNano", "attributes", "status", "events"]);
+const STATUS_KEYS: ReadonlySet<string> = new Set(["code", "message"]);
+const EVENT_KEYS: ReadonlySet<string> = new Set(["name", "timeUnixNano", "attributes"]);
+
+function isPlainEvent(e: unknown): boolean {
+  return (
+    isPlainObject(e) &&
+    onlyKnownKeys(e, EVENT_KEYS) &&
+    isString(e.name, 1, 128) &&
+    typeof e.timeUnixNano === "string" &&
+    UNIX_NANO.test(e.timeUnixNano) &&
+    (e.attributes === undefined || isPlainAttributes(e.attributes))
+  );
+}
+
+/** True when RendererSpanSchema would accept `s` and return it unchanged. */
+export function isPlainRendererSpan(s: unknown): s is RendererSpan {
+  if (!isPlainObject(s) || !onlyKnownKeys(s, SPAN_KEYS)) return false;
+  if (typeof s.traceId !== "string" || !HEX_32.test(s.traceId) || typeof s.spanId !== "string" || !HEX_16.test(s.spanId)) return false;
+  if (s.parentSpanId !== undefined && (typeof s.parentSpanId !== "string" || !HEX_16.test(s.parentSpanId))) return false;
+  if (!isString(s.name, 1, 128) || (s.kind !== undefined && !SPAN_KINDS.has(s.kind))) return false;
+  if (typeof s.startTimeUnixNano !== "string" || !UNIX_NANO.test(s.startTimeUnixNano)) return false;
+  if (typeof s.endTimeUnixNano !== "string" || !UNIX_NANO.test(s.endTimeUnixNano)) return false;
+  if (s.attributes !== undefined && !isPlainAttributes(s.attributes)) return false;
+  if (s.status !== undefined) {
+    const st = s.status;
+    if (!isPlainObject(st) || !onlyKnownKeys(st, STATUS_KEYS) || !STATUS_CODES.has(st.code)) return false;
+    if (st.message !== undefined && !isString(st.message, 0, 1024)) return false;
+  }
+  if (s.events !== undefined) {
+    if (!Array.isArray(s.events) || s.events.length > 32) return false;
+    for (const e of s.events) if (!isPlainEvent(e)) return false;
+  }
+  return true;
+}
+
 export function validateRendererSpans(input: unknown, nowMs: number = Date.now()): Validated<RendererSpan> {
   const earliest = BigInt(Math.trunc(nowMs - SPAN_TIME_WINDOW.pastMs)) * 1_000_000n;
   const latest = BigInt(Math.trunc(nowMs + SPAN_TIME_WINDOW.futureMs)) * 1_000_000n;
   const maxDuration = BigInt(SPAN_TIME_WINDOW.maxDurationMs) * 1_000_000n;
-  return validateEach(input, RendererSpanSchema, (s) => {
+  const extra = (s: RendererSpan): string | null => {
     if (!RENDERER_SPAN_NAMES.has(s.name)) return `span name "${s.name.slice(0, 60)}" is not a renderer span family name in the catalog`;
     const start = BigInt(s.startTimeUnixNano);
     const end = BigInt(s.endTimeUnixNano);
@@ -107,7 +194,8 @@ export function validateRendererSpans(input: unknown, nowMs: number = Date.now()
     if (start < earliest || end > latest) return "span time is not within a day of main's clock";
     if (end - start > maxDuration) return "span lasts longer than an hour";
     return null;
-  });
+  };
+  return validateEach(input, RendererSpanSchema, extra, isPlainRendererSpan);
 }
 
 /** Hand-written check of the common shape first: this path carries ~1,000 events/s, zod only for the odd ones. */
@@ -143,30 +231,50 @@ export function validateRendererLogs(input: unknown, allowed: ReadonlyMap<string
   );
 }
 
-/** Keeps the first `limit` attributes (OTel span limits); the rest are counted as dropped. */
-function limited(attrs: Record<string, string | number | boolean> | undefined, limit: number): { kept: Record<string, string | number | boolean>; dropped: number } {
-  const entries = Object.entries(attrs ?? {});
-  return { kept: Object.fromEntries(entries.slice(0, limit)), dropped: Math.max(0, entries.length - limit) };
+/**
+ * The first `limit` attributes (OTel span limits) as OTLP/JSON KeyValues, in one pass (the
+ * encoding of otlp-json.ts toOtlpAttributes); the rest are counted as dropped.
+ */
+function limitedOtlpAttributes(attrs: Record<string, string | number | boolean> | undefined, limit: number): { list: OtlpKeyValue[]; dropped: number } {
+  const list: OtlpKeyValue[] = [];
+  let dropped = 0;
+  for (const key in attrs) {
+    if (!Object.hasOwn(attrs, key)) continue;
+    if (list.length >= limit) {
+      dropped++;
+      continue;
+    }
+    const v = attrs[key];
+    list.push({
+      key,
+      value: typeof v === "string" ? { stringValue: v } : typeof v === "boolean" ? { boolValue: v } : Number.isInteger(v) ? { intValue: v as number } : { doubleValue: v as number },
+    });
+  }
+  return { list, dropped };
 }
 
 export function rendererSpanToOtlp(s: RendererSpan): OtlpSpanJson {
-  const attrs = limited(s.attributes, RENDERER_SPAN_LIMITS.attributeCountLimit);
-  const events = (s.events ?? []).slice(0, RENDERER_SPAN_LIMITS.eventCountLimit);
-  return {
+  const attrs = limitedOtlpAttributes(s.attributes, RENDERER_SPAN_LIMITS.attributeCountLimit);
+  const events: NonNullable<OtlpSpanJson["events"]> = [];
+  const given = s.events?.length ?? 0;
+  for (let i = 0; i < given && i < RENDERER_SPAN_LIMITS.eventCountLimit; i++) {
+    const e = s.events![i]!;
+    const a = limitedOtlpAttributes(e.attributes, RENDERER_SPAN_LIMITS.attributePerEventCountLimit);
+    events.push({ name: e.name, timeUnixNano: e.timeUnixNano, attributes: a.list, droppedAttributesCount: a.dropped });
+  }
+  const span: OtlpSpanJson = {
     traceId: s.traceId,
     spanId: s.spanId,
-    ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
     name: s.name,
     kind: KIND[s.kind ?? "internal"],
     startTimeUnixNano: s.startTimeUnixNano,
     endTimeUnixNano: s.endTimeUnixNano,
-    attributes: toOtlpAttributes(attrs.kept),
+    attributes: attrs.list,
     droppedAttributesCount: attrs.dropped,
-    events: events.map((e) => {
-      const a = limited(e.attributes, RENDERER_SPAN_LIMITS.attributePerEventCountLimit);
-      return { name: e.name, timeUnixNano: e.timeUnixNano, attributes: toOtlpAttributes(a.kept), droppedAttributesCount: a.dropped };
-    }),
-    droppedEventsCount: (s.events?.length ?? 0) - events.length,
-    status: { code: STATUS[s.status?.code ?? "unset"], ...(s.status?.message ? { message: s.status.message } : {}) },
+    events,
+    droppedEventsCount: given - events.length,
+    status: s.status?.message ? { code: STATUS[s.status.code], message: s.status.message } : { code: STATUS[s.status?.code ?? "unset"] },
   };
+  if (s.parentSpanId) span.parentSpanId = s.parentSpanId;
+  return span;
 }
