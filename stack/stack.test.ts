@@ -34,6 +34,9 @@ const resource = {
 };
 const scope = { name: "beacon.stack.test" };
 
+/** One OTLP/JSON metrics request of this test's resource and scope. */
+const metricsRequest = (metrics: unknown[]) => ({ resourceMetrics: [{ resource, scopeMetrics: [{ scope, metrics }] }] });
+
 async function postJson(url: string, payload: unknown): Promise<void> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
   const text = await res.text();
@@ -83,47 +86,38 @@ describe("native local stack", () => {
 
   it("carries a counter and a histogram from the gateway into Prometheus under the catalog's names", async () => {
     const time = String(NOW_NS);
-    await postJson(`${stack.endpoints.otlpHttp}/v1/metrics`, {
-      resourceMetrics: [
+    await postJson(
+      `${stack.endpoints.otlpHttp}/v1/metrics`,
+      metricsRequest([
         {
-          resource,
-          scopeMetrics: [
-            {
-              scope,
-              metrics: [
-                {
-                  name: PROBE_COUNTER.name,
-                  unit: PROBE_COUNTER.unit,
-                  sum: {
-                    aggregationTemporality: 2,
-                    isMonotonic: true,
-                    dataPoints: [{ startTimeUnixNano: time, timeUnixNano: time, asInt: "42", attributes: [{ key: "run", value: { stringValue: RUN } }] }],
-                  },
-                },
-                {
-                  name: PROBE_HISTOGRAM.name,
-                  unit: PROBE_HISTOGRAM.unit,
-                  histogram: {
-                    aggregationTemporality: 2,
-                    dataPoints: [
-                      {
-                        startTimeUnixNano: time,
-                        timeUnixNano: time,
-                        count: "3",
-                        sum: 0.6,
-                        explicitBounds: [0.1, 1],
-                        bucketCounts: ["1", "2", "0"],
-                        attributes: [{ key: "run", value: { stringValue: RUN } }],
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
+          name: PROBE_COUNTER.name,
+          unit: PROBE_COUNTER.unit,
+          sum: {
+            aggregationTemporality: 2,
+            isMonotonic: true,
+            dataPoints: [{ startTimeUnixNano: time, timeUnixNano: time, asInt: "42", attributes: [{ key: "run", value: { stringValue: RUN } }] }],
+          },
         },
-      ],
-    });
+        {
+          name: PROBE_HISTOGRAM.name,
+          unit: PROBE_HISTOGRAM.unit,
+          histogram: {
+            aggregationTemporality: 2,
+            dataPoints: [
+              {
+                startTimeUnixNano: time,
+                timeUnixNano: time,
+                count: "3",
+                sum: 0.6,
+                explicitBounds: [0.1, 1],
+                bucketCounts: ["1", "2", "0"],
+                attributes: [{ key: "run", value: { stringValue: RUN } }],
+              },
+            ],
+          },
+        },
+      ]),
+    );
     const counter = prometheusNames(PROBE_COUNTER).family;
     const query = (expr: string) => `${stack.endpoints.prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`;
     const got = await waitFor(
@@ -143,29 +137,19 @@ describe("native local stack", () => {
   });
 
   it("adds up a client's delta points per install, and drops a re-sent (out-of-order) delta", async () => {
-    const delta = (value: number, startMs: number, endMs: number) => ({
-      resourceMetrics: [
+    const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
+    const delta = (value: number, startMs: number, endMs: number) =>
+      metricsRequest([
         {
-          resource,
-          scopeMetrics: [
-            {
-              scope,
-              metrics: [
-                {
-                  name: PROBE_COUNTER.name,
-                  unit: PROBE_COUNTER.unit,
-                  sum: {
-                    aggregationTemporality: 1,
-                    isMonotonic: true,
-                    dataPoints: [{ startTimeUnixNano: String(BigInt(startMs) * 1_000_000n), timeUnixNano: String(BigInt(endMs) * 1_000_000n), asDouble: value, attributes: [{ key: "run", value: { stringValue: `delta-${RUN}` } }] }],
-                  },
-                },
-              ],
-            },
-          ],
+          name: PROBE_COUNTER.name,
+          unit: PROBE_COUNTER.unit,
+          sum: {
+            aggregationTemporality: 1,
+            isMonotonic: true,
+            dataPoints: [{ startTimeUnixNano: ns(startMs), timeUnixNano: ns(endMs), asDouble: value, attributes: [{ key: "run", value: { stringValue: `delta-${RUN}` } }] }],
+          },
         },
-      ],
-    });
+      ]);
     const t0 = Date.now() - 60_000;
     await postJson(`${stack.endpoints.otlpHttp}/v1/metrics`, delta(5, t0, t0 + 10_000));
     await postJson(`${stack.endpoints.otlpHttp}/v1/metrics`, delta(7, t0 + 10_000, t0 + 20_000));
