@@ -15,7 +15,8 @@ export function below<T extends Readonly<Record<string, number>>>(query: string,
 
 /** The series of `metric` matching `matchers` has had no sample for `window`. */
 export function absent(metric: MetricDecl, window: Duration, matchers: Matchers = {}): AbsentCondition {
-  return { kind: "absent", metric, matchers, window };
+  // A histogram is present when its observation count is.
+  return { kind: "absent", metric, matchers, window, ...(metric.instrument === "histogram" ? { part: "count" as const } : {}) };
 }
 
 /**

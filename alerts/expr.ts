@@ -16,7 +16,7 @@ export function prometheusExpr(c: AlertCondition): string {
       // Parenthesised: a query may end in `and … > floor`, which would otherwise bind first.
       return `(${c.query}) ${c.op} ${c.threshold}`;
     case "absent":
-      return overTime("absent_over_time", c.metric, c.matchers, c.window);
+      return overTime("absent_over_time", c.metric, c.matchers, c.window, c.part);
     case "burn":
       return c.query;
   }
@@ -32,7 +32,7 @@ export function grafanaQuery(c: AlertCondition): string {
     case "threshold":
       return c.query;
     case "absent":
-      return aggBy("count", [], overTime("last_over_time", c.metric, c.matchers, c.window));
+      return aggBy("count", [], overTime("last_over_time", c.metric, c.matchers, c.window, c.part));
     case "burn":
       return c.grafanaQuery;
   }

@@ -26,6 +26,8 @@ export interface AbsentCondition {
   readonly metric: MetricDecl;
   readonly matchers: Matchers;
   readonly window: Duration;
+  /** A histogram's series to look for: its `_count`, written with every observation. */
+  readonly part?: "count";
 }
 
 /** One window pair of a multi-window, multi-burn-rate alert (SRE workbook, chapter 5). */

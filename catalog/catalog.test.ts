@@ -45,6 +45,14 @@ describe("catalog rules", () => {
     expect(errors).toEqual(["metric x_duration: buckets must increase strictly", "metric y_count: only histograms take buckets"]);
   });
 
+  it("rejects a gauge emitted by the client: the fleet gateway drops it", () => {
+    const g: MetricDecl = { ...METRICS.mainUptime, name: "kicktalk_main_uptime_now", instrument: "gauge", buckets: undefined };
+    const server: MetricDecl = { ...g, name: "chat_server_uptime_now", emittedBy: ["server"] };
+    expect(catalogErrors({ ...valid, metrics: [g, server] })).toEqual([
+      "metric kicktalk_main_uptime_now: a client gauge never reaches production (the fleet gateway drops gauges); declare a histogram observed once per sample",
+    ]);
+  });
+
   it("rejects reserved label names and span names outside their family pattern", () => {
     const m: MetricDecl = { ...METRICS.openWindows, name: "z_windows", labels: [{ ...LABELS.WINDOW_TYPE, name: "job" }] };
     const f = { ...ALL_SPAN_FAMILIES[0]!, family: "bad", namePattern: "ipc:.*", names: ["window:create"] };
@@ -66,8 +74,9 @@ describe("catalog rules", () => {
       "kicktalk_emote_cache_hits_total",
       "kicktalk_emote_cache_misses_total",
       "kicktalk_emote_render_duration_seconds_bucket",
-      "kicktalk_renderer_memory_usage_bytes",
-      "kicktalk_dom_node_count",
+      // Seed 000's gauges, now histograms of the same family (the fleet gateway drops client gauges).
+      "kicktalk_renderer_memory_usage_bytes_bucket",
+      "kicktalk_dom_node_count_bucket",
     ];
     expect(seed.filter((s) => metricByPrometheusName(s) === undefined)).toEqual([]);
     expect(METRICS.connectionErrors.labels.map((l) => l.name)).toContain("error_type");
@@ -85,6 +94,12 @@ describe("OTLP → Prometheus names", () => {
     ],
     [{ name: "kicktalk_main_cpu_usage", instrument: "gauge", unit: "1" }, "kicktalk_main_cpu_usage_ratio", ["kicktalk_main_cpu_usage_ratio"]],
     [{ name: "kicktalk_renderer_memory_usage", instrument: "gauge", unit: "By" }, "kicktalk_renderer_memory_usage_bytes", ["kicktalk_renderer_memory_usage_bytes"]],
+    // "ratio" is a gauge's suffix only: a histogram of unit 1 keeps its name.
+    [
+      { name: "kicktalk_main_cpu_usage", instrument: "histogram", unit: "1" },
+      "kicktalk_main_cpu_usage",
+      ["kicktalk_main_cpu_usage_bucket", "kicktalk_main_cpu_usage_sum", "kicktalk_main_cpu_usage_count"],
+    ],
     [{ name: "kicktalk_open_windows", instrument: "updowncounter", unit: "{window}" }, "kicktalk_open_windows", ["kicktalk_open_windows"]],
     [{ name: "process_cpu_seconds", instrument: "counter", unit: "s" }, "process_cpu_seconds_total", ["process_cpu_seconds_total"]],
     [{ name: "queue_total_items", instrument: "counter", unit: "1" }, "queue_items_total", ["queue_items_total"]],

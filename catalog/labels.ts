@@ -115,6 +115,17 @@ export const RENDERER_MEMORY_TYPE = enumLabel(
   "Kind of renderer memory, as performance.memory reports it.",
 );
 
+/**
+ * How long the renderer window has been open when its heap is sampled (the document's own clock,
+ * performance.now()). Not semconv: a fleet histogram has no per-install series, so a leak shows
+ * only as long-open windows holding more heap than recent ones (ClientRendererMemoryGrowing).
+ */
+export const WINDOW_AGE = enumLabel(
+  "window_age",
+  ["under_30m", "30m_to_2h", "over_2h"],
+  "Age of the renderer window a sample comes from: under 30 minutes (warming up), 30 minutes to 2 hours, over 2 hours.",
+);
+
 export const GC_TYPE = enumLabel(
   "gc_type",
   ["minor", "major", "incremental", "weakcb"],

@@ -52,6 +52,12 @@ export function catalogErrors({ metrics, spans, logs }: CatalogInput): string[] 
       errors.push(`${where}: only histograms take buckets`);
     }
     if (m.emittedBy.length === 0) errors.push(`${where}: no emitter`);
+    // The fleet gateway adds installs up and drops client gauges (gateway/policy.ts): a client
+    // gauge would reach no dashboard in production. Its fleet form is a histogram observed once
+    // per sample, or a counter of outcomes. (A derived metric, written past the gateway, may be one.)
+    if (m.instrument === "gauge" && !("derivedFrom" in m) && m.emittedBy.some((e) => e !== "server")) {
+      errors.push(`${where}: a client gauge never reaches production (the fleet gateway drops gauges); declare a histogram observed once per sample`);
+    }
   }
 
   const families = new Set<string>();

@@ -21,6 +21,7 @@ const SPAN_BUCKETS = prometheusNames(GATEWAY_METRICS.spanLatency).series[0]!;
 const WITHOUT_SPANS: Readonly<Record<string, string>> = {
   "GC pause P95": "V8 garbage collections are perf_hooks entries, not spans",
   "Health check duration P95": "the client's health checks record a histogram and no span",
+  "Main process uptime": "uptime is how long a process has run, not the duration of an operation",
 };
 
 /** A panel reading an app histogram in seconds (its `_bucket` series). */

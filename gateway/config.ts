@@ -67,8 +67,12 @@ function metricFilter(p: SenderPolicy): { metric: string[]; datapoint: string[] 
     // Undeclared metric names (and, from clients, per-install gauges: see policy.ts).
     `not IsMatch(name, ${q(anyOf(names))})`,
   ];
-  // Clients must send delta: cumulative values from many installs cannot be added up.
-  if (p.sender === "clients") metric.push("aggregation_temporality == AGGREGATION_TEMPORALITY_CUMULATIVE");
+  if (p.sender === "clients") {
+    // Clients must send delta: cumulative values from many installs cannot be added up.
+    metric.push("aggregation_temporality == AGGREGATION_TEMPORALITY_CUMULATIVE");
+    // Nor can gauges, whatever name they carry (a declared histogram's name sent as a gauge too).
+    metric.push("type == METRIC_DATA_TYPE_GAUGE");
+  }
   const datapoint: string[] = [];
   for (const m of p.metrics) {
     // More attributes than the catalog declares: an undeclared label key (dropped, counted).

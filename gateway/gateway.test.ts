@@ -153,9 +153,15 @@ describe("3. only what the catalog declares, only from whom it may come", () => 
       const forged = metricsBody(resourceOf(install, {}, service), [{ name: "chat_server_http_requests", attributes: { route: "/api/chatrooms", method: "GET", status_code: "500" }, value: 1e6 }]);
       expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, forged, { key: CLIENT_KEY, localAddress: installAddress(5001) })).toBe(200);
     }
-    await fleet.cloud.waitFor(filtered, (v) => v >= before + 5, 20_000);
+    // A gauge under a declared (histogram) name: per-install values cannot be added up.
+    const gauge = JSON.parse(metricsBody(resourceOf(install), [])) as { resourceMetrics: { scopeMetrics: { metrics: unknown[] }[] }[] };
+    const now = String(BigInt(Date.now()) * 1_000_000n);
+    gauge.resourceMetrics[0]!.scopeMetrics[0]!.metrics.push({ name: CLIENT_METRICS.mainUptime.name, gauge: { dataPoints: [{ timeUnixNano: now, asDouble: 42 }] } });
+    expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, JSON.stringify(gauge), { key: CLIENT_KEY, localAddress: installAddress(5002) })).toBe(200);
+    await fleet.cloud.waitFor(filtered, (v) => v >= before + 6, 20_000);
     await sleep(3_000); // two export intervals: anything that got through would be in Prometheus by now
     expect(await fleet.query('{__name__=~"kicktalk_evil.*|chat_server_.*"}')).toEqual([]);
+    expect(await fleet.query('{__name__=~"kicktalk_main_uptime.*", __name__!~".*_(bucket|count|sum)"}')).toEqual([]);
     expect(await fleet.query(`${SENT}_total{message_type="evil"}`)).toEqual([]);
     expect(await fleet.query(`${SENT}_total >= 1e6`)).toEqual([]);
     expect(await clientSeries()).toBe(seriesBefore);

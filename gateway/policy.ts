@@ -107,9 +107,9 @@ export function senderPolicy(sender: Sender): SenderPolicy {
 
 /**
  * Client metrics the gateway can aggregate across installs: sums and histograms, sent with
- * delta temporality. Gauges are per-install values (memory, CPU, uptime) with no meaningful
- * fleet sum: the gateway drops them (counted), and the fleet view of those belongs in a
- * histogram (a catalog change, see the report of issue 10).
+ * delta temporality. Gauges are per-install values with no meaningful fleet sum: the catalog
+ * refuses a client gauge (memory, CPU, uptime are histograms observed once per sample), and the
+ * gateway still drops any gauge a client sends, declared or not (counted; config.ts).
  */
 export const aggregatable = (m: MetricRule) => m.instrument !== "gauge";
 

@@ -12,7 +12,7 @@ import {
   type SpanFamilyDecl,
 } from "../catalog/index.ts";
 import { countOverTime, logStream, logStreamOfServices } from "./logql.ts";
-import { aggBy, quantile, rate, ratio, sel, sumBy, topk } from "./promql.ts";
+import { quantile, rate, ratio, sumBy, topk } from "./promql.ts";
 import { spansOf } from "./traceql.ts";
 
 const kebab = (s: string) => s.replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
@@ -177,11 +177,14 @@ const METRIC_QUERIES: readonly SavedQuery[] = [
     tags: ["metrics", "pipeline"],
   },
   {
-    id: "metrics-renderer-heap-top",
-    title: "Metrics: largest renderer heaps",
-    description: "The ten clients with the largest renderer JS heap now: where to look for a leak.",
+    // Per install is gone past the fleet gateway (installs are added up); the heap distribution by
+    // window age is what shows a leak: long-open windows holding more than recent ones.
+    id: "metrics-renderer-heap-by-window-age",
+    title: "Metrics: renderer heap p95 by window age",
+    description:
+      "The 95th percentile of renderer JS heap across windows, by how long each window has been open: a leak shows as long-open windows holding more.",
     language: "promql",
-    expr: topk(10, aggBy("max", ["instance"], sel(METRICS.rendererMemoryUsage, { type: "js_heap_used" }))),
+    expr: quantile(0.95, METRICS.rendererMemoryUsage, { by: ["window_age"], matchers: { type: "js_heap_used" } }),
     tags: ["metrics", "client", "memory"],
   },
 ];

@@ -1,29 +1,67 @@
 // Renderer memory over long sessions: a heap that keeps growing is a leak users will hit as
-// jank and then a crash. Judged on the median client, so one heavy user is not a fleet leak.
+// jank and then a crash. The fleet gateway adds installs up, so no install's heap can be
+// followed over time; what survives is the fleet's heap distribution by how long each window
+// has been open (kicktalk_renderer_memory_usage's window_age). Without a leak, windows reach the
+// same heap once warmed up, however long they stay open; with one, the long-open windows hold
+// more than fresh ones, in proportion to the leak. Medians of many windows, so one heavy user is
+// not a fleet leak. (The fleet median alone over time is no leak signal: with installs opening
+// and closing the app, its level stays put while every install leaks.)
 import { CLIENT_SERVICE, LABELS, METRICS } from "../../catalog/index.ts";
-import { overTime, quantileBy } from "../../queries/promql.ts";
+import { quantile, RATE_INTERVAL, type Matchers } from "../../queries/promql.ts";
 import { CLIENT_OVERVIEW_UID } from "../../dashboards/uids.ts";
-import { above, INSTANCE, JOB, series } from "../define.ts";
-import type { RuleGroup } from "../types.ts";
+import { above, histogramSeries, INSTANCE, JOB, withTrafficFloor } from "../define.ts";
+import type { InputSeries, RuleGroup } from "../types.ts";
+
+const MIB = 1024 ** 2;
 
 export const THRESHOLDS = {
-  /** Median renderer JS heap growth, bytes per second: 50 KiB/s is about 180 MiB an hour. */
-  heapGrowthBytesPerSecond: 51200,
+  /**
+   * How much more JS heap (median) windows open over 2 h hold than windows open under 30 min, in
+   * bytes. A 50 KiB/s leak puts well over 500 MiB between them (their typical ages differ by
+   * three hours or more); warming up (caches, the first rooms' messages) a few tens of MiB.
+   */
+  heapOverFreshBytes: 256 * MIB,
 } as const;
 
 /** Long enough that GC sawtooth and view switches average out. */
 const WINDOW = "1h";
 const TYPE = LABELS.RENDERER_MEMORY_TYPE.name;
+const AGE = LABELS.WINDOW_AGE.name;
+/** Each renderer window samples its heap every 10 s (client/renderer/telemetry/vitals.ts). */
+const RENDERER_SAMPLE_S = 10;
+/** Fewer long-open windows than this is a handful of users, not the fleet. */
+const MIN_OLD_WINDOWS = 20;
 
-/** Median client's renderer heap growth, B/s; the client overview draws it with the threshold. */
-export const medianHeapGrowth = (window: string = WINDOW, by: readonly string[] = [JOB]) =>
-  quantileBy(0.5, by, overTime("deriv", METRICS.rendererMemoryUsage, { [TYPE]: "js_heap_used" }, window));
+type WindowAge = (typeof LABELS.WINDOW_AGE.values)[number];
+const heapUsed = (age?: WindowAge): Matchers => ({ [TYPE]: "js_heap_used", ...(age ? { [AGE]: age } : {}) });
+const medianHeap = (by: readonly string[], age: WindowAge | undefined, window: string) =>
+  quantile(0.5, METRICS.rendererMemoryUsage, { by, matchers: heapUsed(age), window });
 
-const heap = (instance: string, bytesPerMinute: number) =>
-  series(METRICS.rendererMemoryUsage, { [JOB]: CLIENT_SERVICE, [INSTANCE]: instance, [TYPE]: "js_heap_used" }, `100000000+${bytesPerMinute}x120`);
+/**
+ * Median renderer JS heap of each window age over that of windows open under 30 minutes, bytes:
+ * what the client overview draws with the threshold (the fresh windows' own line sits at 0).
+ */
+export function heapOverFreshByWindowAge(window: string = RATE_INTERVAL): string {
+  return `${medianHeap([AGE], undefined, window)} - on () group_left () ${medianHeap([], "under_30m", window)}`;
+}
 
-/** 6 MiB a minute: 104857.6 B/s. */
-const LEAK_PER_MINUTE = 6 * 1024 * 1024;
+/** The alert's form: windows open over 2 h against fresh ones, per job, only with enough old windows. */
+const oldOverFresh = withTrafficFloor(
+  `${medianHeap([JOB], "over_2h", WINDOW)} - ${medianHeap([JOB], "under_30m", WINDOW)}`,
+  METRICS.rendererMemoryUsage,
+  [JOB],
+  WINDOW,
+  MIN_OLD_WINDOWS / RENDERER_SAMPLE_S,
+  heapUsed("over_2h"),
+);
+
+/** `windows` renderer windows of one age, each sampling a heap of `mib` MiB every 10 s for two hours. */
+const heap = (age: WindowAge, mib: number, windows: number): InputSeries[] =>
+  histogramSeries(METRICS.rendererMemoryUsage, { [JOB]: CLIENT_SERVICE, [INSTANCE]: "gateway-1", ...heapUsed(age) }, {
+    value: mib * MIB,
+    perMinute: windows * (60 / RENDERER_SAMPLE_S),
+    minutes: 120,
+  });
 
 export const GROUP: RuleGroup = {
   name: "client-resources",
@@ -36,38 +74,39 @@ export const GROUP: RuleGroup = {
       severity: "warning",
       service: CLIENT_SERVICE,
       for: "30m",
-      condition: above(medianHeapGrowth(), THRESHOLDS, "heapGrowthBytesPerSecond"),
-      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Renderer heap growth (median client)" },
-      summary: "Renderer JS heap keeps growing: likely a memory leak.",
+      condition: above(oldOverFresh, THRESHOLDS, "heapOverFreshBytes"),
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Renderer heap over fresh windows (median)" },
+      summary: "Renderer JS heap grows with the window's age: likely a memory leak.",
       description: (v) =>
-        `The median client's renderer JS heap grew {{ ${v} | humanize1024 }}B/s over the last ${WINDOW} (threshold ${THRESHOLDS.heapGrowthBytesPerSecond / 1024}KiB/s).`,
+        `Renderer windows open over 2 h hold {{ ${v} | humanize1024 }}B more JS heap (median, last ${WINDOW}) than windows open under 30 min (threshold ${THRESHOLDS.heapOverFreshBytes / MIB}MiB).`,
     },
   ],
   alertCases: [
     {
       alert: "ClientRendererMemoryGrowing",
       evalTime: "100m",
-      input: [heap("a", LEAK_PER_MINUTE), heap("b", LEAK_PER_MINUTE), heap("c", 0)],
+      // Steady growth: 150 MiB in fresh windows, 400 MiB after an hour, 900 MiB after hours.
+      input: [...heap("under_30m", 150, 50), ...heap("30m_to_2h", 400, 100), ...heap("over_2h", 900, 30)],
       fires: [
         {
           labels: { [JOB]: CLIENT_SERVICE },
-          description: "The median client's renderer JS heap grew 102.4kiB/s over the last 1h (threshold 50KiB/s).",
+          description: "Renderer windows open over 2 h hold 576MiB more JS heap (median, last 1h) than windows open under 30 min (threshold 256MiB).",
         },
       ],
     },
     {
       alert: "ClientRendererMemoryGrowing",
       evalTime: "100m",
-      input: [heap("a", LEAK_PER_MINUTE), heap("b", 0), heap("c", 0)],
+      input: [...heap("under_30m", 100, 50), ...heap("30m_to_2h", 150, 100), ...heap("over_2h", 150, 30)],
       fires: [],
-      why: "only one client of three leaks; the median client's heap is flat",
+      why: "the heap is flat once warmed up: old windows hold only the ~100 MiB the first half hour adds (the median 96 MiB above fresh ones)",
     },
     {
       alert: "ClientRendererMemoryGrowing",
       evalTime: "100m",
-      input: [heap("a", 60 * 1024), heap("b", 60 * 1024)],
+      input: [...heap("under_30m", 150, 50), ...heap("over_2h", 900, 3)],
       fires: [],
-      why: "1 KiB/s of growth is caches warming up, far under 50 KiB/s",
+      why: "three long-open windows are a few users' sessions, under the 20-window floor",
     },
   ],
   recordingCases: [],

@@ -3,7 +3,8 @@
 // and data that should always be there going silent. Without these, every other alert can fail
 // quietly: a missing series never crosses a threshold.
 import { CLIENT_SERVICE, COLLECTOR_METRICS, COLLECTOR_SIGNALS, LABELS, METRICS, SERVER_SERVICE, prometheusNames, type CollectorSignal } from "../../catalog/index.ts";
-import { aggBy, rate, sel, sumBy, type Matchers } from "../../queries/promql.ts";
+import { DEFAULT_CONFIG } from "../../client/telemetry/config.ts";
+import { aggBy, RATE_INTERVAL, rate, sel, sumBy, type Matchers } from "../../queries/promql.ts";
 import { CLIENT_OVERVIEW_UID, PIPELINE_UID, SERVER_UID } from "../../dashboards/uids.ts";
 import { above, absent, INSTANCE, JOB, series } from "../define.ts";
 import type { RuleGroup } from "../types.ts";
@@ -95,6 +96,18 @@ const gatewayRefused = gatewayRateExpr(COLLECTOR_METRICS.receiverRefused, [JOB, 
 
 /** Missing for this long means nobody's client reports, not one user closing the app. */
 const CLIENT_SILENT_WINDOW = "15m";
+
+/** How often an install collects and sends its metrics, in seconds (client/telemetry/config.ts). */
+export const FLUSH_INTERVAL_S = DEFAULT_CONFIG.flushIntervalMs / 1000;
+
+/**
+ * Installs whose telemetry arrives: each observes its uptime once per flush, and the histogram's
+ * count survives the gateway's adding-up, so observations per second × the flush interval is the
+ * number of installs reporting (the client overview draws it).
+ */
+export function installsReporting(window: string = RATE_INTERVAL): string {
+  return `${sumBy([], rate(METRICS.mainUptime, {}, window, "count"))} * ${FLUSH_INTERVAL_S}`;
+}
 /** The server's health checks hit it every few seconds, so its request counter always moves. */
 const SERVER_SILENT_WINDOW = "10m";
 
@@ -103,7 +116,8 @@ const exportedItems = (perMinute: number) => series(METRICS.telemetryExported, {
 const droppedItems = (reason: string, perMinute: number) =>
   series(METRICS.telemetryDropped, { ...client, [SIGNAL]: "traces", [LABELS.DROP_REASON.name]: reason }, `0+${perMinute}x60`);
 const retryItems = (perMinute: number) => series(METRICS.telemetryRetries, { ...client, [SIGNAL]: "traces" }, `0+${perMinute}x60`);
-const uptime = (values: string) => series(METRICS.mainUptime, client, values);
+/** Uptime observations of the fleet (the gateway's replica is the instance), cumulative. */
+const uptimeObserved = (values: string) => series(METRICS.mainUptime, { [JOB]: CLIENT_SERVICE, [INSTANCE]: "gateway-1" }, values, "count");
 const serverRequests = (values: string) =>
   series(
     METRICS.httpRequests,
@@ -157,11 +171,13 @@ export const GROUP: RuleGroup = {
       severity: "warning",
       service: CLIENT_SERVICE,
       for: "5m",
+      // Every install with telemetry on observes its uptime once per flush, and a histogram's
+      // count passes the fleet gateway (a gauge does not: the old uptime gauge never arrived).
       condition: absent(METRICS.mainUptime, CLIENT_SILENT_WINDOW),
       summary: "No client telemetry is arriving.",
       description: () =>
-        `No ${prometheusNames(METRICS.mainUptime).family} sample from any client for ${CLIENT_SILENT_WINDOW}: the client exporters, the gateway or the metrics backend is broken.`,
-      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Main process uptime" },
+        `No ${prometheusNames(METRICS.mainUptime).family}_count sample from any client for ${CLIENT_SILENT_WINDOW}: the client exporters, the gateway or the metrics backend is broken.`,
+      panel: { dashboardUid: CLIENT_OVERVIEW_UID, panelTitle: "Installs reporting" },
     },
     {
       name: "TelemetryPipelineServerSilent",
@@ -278,20 +294,28 @@ export const GROUP: RuleGroup = {
     {
       alert: "TelemetryPipelineClientSilent",
       evalTime: "40m",
-      // Uptime reported for 10 minutes, then nothing: absent from 25m, firing 5m later.
-      input: [uptime("0+60x10")],
+      // One install reported (6 uptime observations a minute) for 10 minutes, then nothing
+      // arrives: absent from 25m, firing 5m later.
+      input: [uptimeObserved("0+6x10")],
       fires: [
         {
           labels: {},
           description:
-            "No kicktalk_main_uptime_seconds sample from any client for 15m: the client exporters, the gateway or the metrics backend is broken.",
+            "No kicktalk_main_uptime_seconds_count sample from any client for 15m: the client exporters, the gateway or the metrics backend is broken.",
         },
       ],
     },
     {
       alert: "TelemetryPipelineClientSilent",
       evalTime: "40m",
-      input: [uptime("0+60x15 _x10 960+60x20")],
+      input: [uptimeObserved("0+6x60")],
+      fires: [],
+      why: "a single install reporting every flush is enough: the pipeline works",
+    },
+    {
+      alert: "TelemetryPipelineClientSilent",
+      evalTime: "40m",
+      input: [uptimeObserved("0+6x15 _x10 90+6x20")],
       fires: [],
       why: "a 10-minute gap (a restart, a laptop lid) is shorter than the 15m window",
     },

@@ -1,7 +1,7 @@
 // Metrics of the Electron client, seed 000's names first. The client creates its
 // instruments from these declarations (client/main/telemetry), never from literals.
 import * as L from "../labels.ts";
-import { FAST_BUCKETS_S, LATENCY_BUCKETS_S, metric } from "./define.ts";
+import { CPU_RATIO_BUCKETS, FAST_BUCKETS_S, HELD_COUNT_BUCKETS, LATENCY_BUCKETS_S, MEMORY_BUCKETS_BY, metric, UPTIME_BUCKETS_S } from "./define.ts";
 
 const MAIN = ["client-main"] as const;
 const RENDERER_VIA_MAIN = ["client-renderer"] as const;
@@ -108,44 +108,57 @@ export const CLIENT_METRICS = {
     buckets: FAST_BUCKETS_S,
     emittedBy: RENDERER_VIA_MAIN,
   }),
+  // The process figures below were gauges (the value now, per install). The fleet gateway drops
+  // client gauges: 100k installs' values cannot be added up, and with the install id removed
+  // (series must not multiply with installs) the gateway could only keep one arbitrary install's
+  // value. So each is a histogram: every install observes it once per sample (the renderer's 10 s
+  // vitals loop; main just before each metric collection, once per flush), and the fleet's
+  // median, p95 and, from `_count`, how many installs report, survive the adding-up.
   rendererMemoryUsage: metric({
     name: "kicktalk_renderer_memory_usage",
-    instrument: "gauge",
+    instrument: "histogram",
     unit: "By",
-    description: "Renderer JS heap, sampled every 10 s.",
-    labels: [L.RENDERER_MEMORY_TYPE],
+    description: "Renderer JS heap, one observation per window every 10 s, by how long the window has been open.",
+    labels: [L.RENDERER_MEMORY_TYPE, L.WINDOW_AGE],
+    buckets: MEMORY_BUCKETS_BY,
     emittedBy: RENDERER_VIA_MAIN,
   }),
   domNodeCount: metric({
+    // Seed 000's name; as a histogram its observation count reads kicktalk_dom_node_count_count.
     name: "kicktalk_dom_node_count",
-    instrument: "gauge",
+    instrument: "histogram",
     unit: "{node}",
-    description: "Elements in the renderer's document, sampled every 10 s.",
+    description: "Elements in the renderer's document, one observation per window every 10 s.",
     labels: [],
+    buckets: HELD_COUNT_BUCKETS,
     emittedBy: RENDERER_VIA_MAIN,
   }),
   mainMemoryUsage: metric({
     name: "kicktalk_main_memory_usage",
-    instrument: "gauge",
+    instrument: "histogram",
     unit: "By",
-    description: "Main process memory by kind.",
+    description: "Main process memory by kind, one observation per install per flush.",
     labels: [L.MEMORY_TYPE],
+    buckets: MEMORY_BUCKETS_BY,
     emittedBy: MAIN,
   }),
   mainCpuUsage: metric({
     name: "kicktalk_main_cpu_usage",
-    instrument: "gauge",
+    instrument: "histogram",
     unit: "1",
-    description: "Main process CPU time over wall time since the previous sample (1 = one core busy).",
+    description:
+      "Main process CPU time over wall time since the previous sample (1 = one core busy), one observation per install per flush.",
     labels: [],
+    buckets: CPU_RATIO_BUCKETS,
     emittedBy: MAIN,
   }),
   mainActiveHandles: metric({
     name: "kicktalk_main_active_handles",
-    instrument: "gauge",
+    instrument: "histogram",
     unit: "{handle}",
-    description: "libuv handles held open by the main process (sockets, timers, files).",
+    description: "libuv handles held open by the main process (sockets, timers, files), one observation per install per flush.",
     labels: [],
+    buckets: HELD_COUNT_BUCKETS,
     emittedBy: MAIN,
   }),
   mainGcDuration: metric({
@@ -159,10 +172,12 @@ export const CLIENT_METRICS = {
   }),
   mainUptime: metric({
     name: "kicktalk_main_uptime",
-    instrument: "gauge",
+    instrument: "histogram",
     unit: "s",
-    description: "Seconds since the main process started.",
+    description:
+      "Seconds since the main process started, one observation per install per flush: its `_count` rate times the flush interval is the number of installs reporting.",
     labels: [],
+    buckets: UPTIME_BUCKETS_S,
     emittedBy: MAIN,
   }),
   sessionsStarted: metric({
@@ -217,12 +232,14 @@ export const CLIENT_METRICS = {
     buckets: LATENCY_BUCKETS_S,
     emittedBy: RENDERER_VIA_MAIN,
   }),
-  dependencyUp: metric({
-    name: "kicktalk_dependency_up",
-    instrument: "gauge",
-    unit: "{status}",
-    description: "1 when the last health check of a dependency passed, 0 when it failed.",
-    labels: [L.DEPENDENCY],
+  dependencyChecks: metric({
+    // Was kicktalk_dependency_up, a 0/1 gauge per install: the fleet gateway drops gauges. A
+    // count of outcomes adds up across installs; passing checks over all checks is the fleet's share.
+    name: "kicktalk_dependency_checks",
+    instrument: "counter",
+    unit: "{check}",
+    description: "Dependency health checks run, by dependency and whether the check passed.",
+    labels: [L.DEPENDENCY, L.SUCCESS],
     emittedBy: MAIN,
   }),
   dependencyCheckDuration: metric({

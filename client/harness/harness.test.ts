@@ -192,10 +192,28 @@ describe("telemetry on", () => {
     expect(renders.at(-1)?.type).toBe("histogram");
     expect(renders.reduce((n, p) => n + (p.count ?? 0), 0)).toBeGreaterThanOrEqual(3); // first use, memory, disk (deltas, added up)
     expect(points.some((p) => p.name === "kicktalk_main_gc_duration" && (p.count ?? 0) > 0)).toBe(true);
-    const rss = points.filter((p) => p.name === "kicktalk_main_memory_usage" && p.attributes.type === "rss").at(-1)?.value ?? 0;
-    expect(rss).toBeGreaterThan(10 * 1024 ** 2);
-    const cpu = points.filter((p) => p.name === "kicktalk_main_cpu_usage").map((p) => p.value ?? -1);
+    // The process figures are histograms (the fleet gateway drops client gauges): each delta point
+    // with observations holds this install's samples of that flush, its mean sum / count.
+    const observed = (name: string, type?: string) =>
+      points.filter((p) => p.name === name && (type === undefined || p.attributes.type === type) && (p.count ?? 0) > 0);
+    for (const name of ["kicktalk_main_memory_usage", "kicktalk_main_cpu_usage", "kicktalk_main_active_handles", "kicktalk_main_uptime", "kicktalk_renderer_memory_usage", "kicktalk_dom_node_count"]) {
+      expect(new Set(points.filter((p) => p.name === name).map((p) => p.type)), name).toEqual(new Set(["histogram"]));
+    }
+    const rss = observed("kicktalk_main_memory_usage", "rss").at(-1);
+    expect((rss?.sum ?? 0) / (rss?.count ?? 1)).toBeGreaterThan(10 * 1024 ** 2);
+    const cpu = observed("kicktalk_main_cpu_usage").map((p) => (p.sum ?? -1) / (p.count ?? 1));
+    expect(cpu.length).toBeGreaterThan(0);
     expect(cpu.every((v) => v >= 0 && v <= 64)).toBe(true); // a ratio of one core, at most the cores there are
+    // Seconds since this main process started: more than 0, less than the test has been running.
+    const uptime = observed("kicktalk_main_uptime").map((p) => (p.sum ?? -1) / (p.count ?? 1));
+    expect(uptime.length).toBeGreaterThan(0);
+    expect(uptime.every((v) => v > 0 && v < process.uptime())).toBe(true);
+    // Fresh windows' heaps, tagged with their age class, and their documents' elements (the first
+    // sample is taken as a window loads: at least html, head and body).
+    expect(labelsOf("kicktalk_renderer_memory_usage", "window_age")).toEqual(new Set(["under_30m"]));
+    const mean = (ps: typeof points) => ps.map((p) => (p.sum ?? 0) / (p.count ?? 1));
+    expect(Math.max(...mean(observed("kicktalk_renderer_memory_usage", "js_heap_used")))).toBeGreaterThan(1024 ** 2);
+    expect(Math.min(...mean(observed("kicktalk_dom_node_count")))).toBeGreaterThanOrEqual(3);
   });
 
   it("logs seed 001's event, metric and vital records from the real client, and the streamer of a ws error", async () => {

@@ -1,5 +1,7 @@
 // Dependency health checks (seed 003): each registered check runs on an interval and is
-// exported as kicktalk_dependency_up (1/0) and kicktalk_dependency_check_duration.
+// counted in kicktalk_dependency_checks (by outcome: a count adds up across installs, where a
+// 0/1 gauge per install did not survive the fleet gateway) and timed in
+// kicktalk_dependency_check_duration.
 import { diag } from "@opentelemetry/api";
 import type { ClientInstruments, DependencyName, HealthCheck } from "./types.ts";
 
@@ -41,7 +43,7 @@ export class HealthChecker {
           diag.debug(`telemetry: health check ${dependency} failed`, err);
         }
         out[dependency] = up;
-        this.#instruments.dependencyUp.record(up ? 1 : 0, { dependency });
+        this.#instruments.dependencyChecks.record(1, { dependency, success: String(up) });
         this.#instruments.dependencyCheckDuration.record((performance.now() - t0) / 1000, { dependency });
       }),
     );

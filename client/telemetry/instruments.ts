@@ -10,16 +10,16 @@ import { DROP_REASON } from "../../catalog/labels.ts";
 import type { OtlpScopeJson } from "./otlp-json.ts";
 
 /**
- * Observed at collection, never recorded: the process metrics, and the queue size, which is
- * read from the journal itself (an up-down counter fed by +/- events drifted when an off/on
- * toggle dropped the decrements, issue 11).
+ * Observed at collection, never recorded: the queue size, which is read from the journal itself
+ * (an up-down counter fed by +/- events drifted when an off/on toggle dropped the decrements,
+ * issue 11). The process metrics are recorded histograms now (process-metrics.ts samples them).
  */
-export const OBSERVED_METRICS: readonly ObservedMetricKey[] = ["mainMemoryUsage", "mainCpuUsage", "mainActiveHandles", "mainUptime", "telemetryQueued"];
+export const OBSERVED_METRICS: readonly ObservedMetricKey[] = ["telemetryQueued"];
 
 /** The client's declarations. Not METRICS: a server metric shares the key telemetryDropped there. */
 export const CLIENT_SIDE_METRICS: Readonly<Record<ClientMetricKey, MetricDecl>> = { ...CLIENT_METRICS, ...PIPELINE_METRICS };
 
-/** Catalog keys of the client's recordable metrics (all but the observed process metrics). */
+/** Catalog keys of the client's recordable metrics (all but the observed queue size). */
 export const RECORDABLE_METRIC_KEYS = (Object.keys(CLIENT_SIDE_METRICS) as ClientMetricKey[]).filter(
   (k): k is RecordableMetricKey => !(OBSERVED_METRICS as readonly string[]).includes(k),
 );

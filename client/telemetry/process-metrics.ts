@@ -1,9 +1,9 @@
-// Main-process resource metrics (seed 000 P8): memory by kind, CPU ratio, active handles,
-// uptime (observed at collection), and GC pauses from perf_hooks. Nothing is observed while
-// telemetry is off, so no series exist then.
+// Main-process resource metrics (seed 000 P8): memory by kind, CPU ratio, active handles and
+// uptime, sampled once per metric collection (one observation per install per flush), and GC
+// pauses from perf_hooks. Histograms, not gauges: the fleet gateway adds installs up and drops
+// gauges (catalog/metrics/client.ts). Nothing is recorded while telemetry is off, so no series
+// exist then.
 import { constants, PerformanceObserver } from "node:perf_hooks";
-import type { Meter } from "@opentelemetry/api";
-import { CLIENT_METRICS as METRICS } from "../../catalog/metrics/client.ts";
 import type { ClientInstruments } from "./types.ts";
 
 const GC_KINDS: Record<number, string> = {
@@ -14,44 +14,37 @@ const GC_KINDS: Record<number, string> = {
 };
 
 export interface ProcessMetrics {
+  /** Records one observation of each process figure; the telemetry layer calls it right before each metric collection. */
+  sample(): void;
   stop(): void;
 }
 
-export function startProcessMetrics(meter: Meter, instruments: ClientInstruments, isEnabled: () => boolean): ProcessMetrics {
-  const observable = (decl: { name: string; unit: string; description: string }) =>
-    meter.createObservableGauge(decl.name, { unit: decl.unit, description: decl.description });
-
-  const memory = observable(METRICS.mainMemoryUsage);
-  memory.addCallback((r) => {
-    if (!isEnabled()) return;
-    const m = process.memoryUsage();
-    r.observe(m.rss, { type: "rss" });
-    r.observe(m.heapUsed, { type: "heap_used" });
-    r.observe(m.heapTotal, { type: "heap_total" });
-    r.observe(m.external, { type: "external" });
-    r.observe(m.arrayBuffers, { type: "array_buffers" });
-  });
-
+export function startProcessMetrics(instruments: ClientInstruments, isEnabled: () => boolean): ProcessMetrics {
   let lastCpu = process.cpuUsage();
   let lastWall = performance.now();
-  const cpu = observable(METRICS.mainCpuUsage);
-  cpu.addCallback((r) => {
-    if (!isEnabled()) return;
+
+  const sample = (): void => {
+    // The CPU window restarts even while off, so the first sample after switching on does not
+    // average over the time telemetry was off.
     const nowCpu = process.cpuUsage();
     const nowWall = performance.now();
     const cpuMs = (nowCpu.user - lastCpu.user + nowCpu.system - lastCpu.system) / 1000;
     const wallMs = nowWall - lastWall;
     lastCpu = nowCpu;
     lastWall = nowWall;
-    if (wallMs > 0) r.observe(cpuMs / wallMs);
-  });
+    if (!isEnabled()) return;
 
-  observable(METRICS.mainActiveHandles).addCallback((r) => {
-    if (isEnabled()) r.observe(process.getActiveResourcesInfo().length);
-  });
-  observable(METRICS.mainUptime).addCallback((r) => {
-    if (isEnabled()) r.observe(process.uptime());
-  });
+    const m = process.memoryUsage();
+    instruments.mainMemoryUsage.record(m.rss, { type: "rss" });
+    instruments.mainMemoryUsage.record(m.heapUsed, { type: "heap_used" });
+    instruments.mainMemoryUsage.record(m.heapTotal, { type: "heap_total" });
+    instruments.mainMemoryUsage.record(m.external, { type: "external" });
+    instruments.mainMemoryUsage.record(m.arrayBuffers, { type: "array_buffers" });
+    // Two collections within a millisecond (a flush right after another): no CPU window to report.
+    if (wallMs >= 1) instruments.mainCpuUsage.record(cpuMs / wallMs);
+    instruments.mainActiveHandles.record(process.getActiveResourcesInfo().length);
+    instruments.mainUptime.record(process.uptime());
+  };
 
   const gc = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -60,5 +53,5 @@ export function startProcessMetrics(meter: Meter, instruments: ClientInstruments
     }
   });
   gc.observe({ entryTypes: ["gc"] });
-  return { stop: () => gc.disconnect() };
+  return { sample, stop: () => gc.disconnect() };
 }

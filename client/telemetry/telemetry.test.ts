@@ -226,14 +226,18 @@ describe("createTelemetry (against a fake gateway)", () => {
     ]);
     await t.flush();
     type Point = { asInt?: string | number; asDouble?: number; attributes: Kv[] };
-    type RM = { scopeMetrics: { metrics: { name: string; sum?: { dataPoints: Point[] }; gauge?: { dataPoints: Point[] } }[] }[] };
+    type HistogramPoint = { count: string | number; sum: number; bucketCounts: (string | number)[]; explicitBounds: number[] };
+    type RM = { scopeMetrics: { metrics: { name: string; sum?: { dataPoints: Point[] }; histogram?: { dataPoints: HistogramPoint[] } }[] }[] };
     const value = (p: Point | undefined) => Number(p?.asInt ?? p?.asDouble);
     const metrics = gw.requests
       .filter((r) => r.path === "/v1/metrics")
       .flatMap((r) => (r.body.resourceMetrics as RM[]).flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)));
     const received = metrics.find((m) => m.name === "kicktalk_messages_received");
     expect(received?.sum?.dataPoints.map((p) => [value(p), flat(p.attributes)])).toEqual([[5, { message_type: "regular", streamer_name: "xqc" }]]);
-    expect(value(metrics.find((m) => m.name === "kicktalk_dom_node_count")?.gauge?.dataPoints[0])).toBe(1234);
+    // A histogram (client gauges never pass the fleet gateway): one observation, in the (1000, 2500] bucket.
+    const dom = metrics.find((m) => m.name === "kicktalk_dom_node_count")?.histogram?.dataPoints[0];
+    expect([Number(dom?.count), dom?.sum]).toEqual([1, 1234]);
+    expect(dom?.bucketCounts.map(Number)[dom.explicitBounds.indexOf(2500)]).toBe(1);
     expect(t.status().droppedItems.invalid_payload).toBe(1);
   });
 
@@ -338,7 +342,7 @@ describe("createTelemetry (against a fake gateway)", () => {
       ...over,
     });
 
-    it("validates metric values per instrument: counter +1e308, gauge -1e9, ratio 5 are dropped and counted", () => {
+    it("validates metric values per instrument: counter +1e308, histogram -1e9, 5 PB of heap are dropped and counted", () => {
       const t = start();
       const r = t.recordRendererMetrics([
         { metric: "messagesReceived", value: 1e308, labels: { message_type: "regular", streamer_name: "xqc" } },

@@ -262,9 +262,13 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
    * as an entry of its own.
    */
   const unchangedSeries = new UnchangedSeries();
+  /** Main's process figures, sampled at each collection; started with the timers (below). */
+  let processMetrics: ProcessMetrics | null = null;
   const collectMetrics = async (): Promise<void> => {
     if (!enabled) return;
     try {
+      // The process figures are histograms observed here: one observation per install per collection.
+      processMetrics?.sample();
       const { resourceMetrics } = await reader.collect();
       let scopes = unchangedSeries.complete(metricsToScopes(resourceMetrics));
       if (countDataPoints(scopes) === 0) return;
@@ -393,11 +397,10 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
 
   // --- Timers --------------------------------------------------------------------------
   const timers: NodeJS.Timeout[] = [];
-  let processMetrics: ProcessMetrics | null = null;
   if (deps.startTimers ?? true) {
     timers.push(setInterval(() => void flush(), deps.metricIntervalMs ?? config.flushIntervalMs).unref());
     timers.push(setInterval(() => void health.runAll(), config.healthCheckIntervalMs).unref());
-    processMetrics = startProcessMetrics(meter, instruments, isEnabled);
+    processMetrics = startProcessMetrics(instruments, isEnabled);
   }
 
   let shutDown = false;

@@ -98,8 +98,8 @@ export type IpcHandler<P> = (payload: P, span: Span) => Promise<unknown> | unkno
  */
 export type ClientMetricKey = keyof typeof CLIENT_METRICS | keyof typeof PIPELINE_METRICS;
 
-/** Process metrics are observed by the layer itself; the app never records them. */
-export type ObservedMetricKey = "mainMemoryUsage" | "mainCpuUsage" | "mainActiveHandles" | "mainUptime" | "telemetryQueued";
+/** The queue size is observed by the layer itself (read from the journal); the app never records it. */
+export type ObservedMetricKey = "telemetryQueued";
 
 export type RecordableMetricKey = Exclude<ClientMetricKey, ObservedMetricKey>;
 

@@ -1,27 +1,37 @@
 // Row: process resources of main and renderer (seed 000 phases 3 and 8).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { aggBy, quantile, quantileBy, rate, sel, sumBy } from "../../queries/promql.ts";
-import { medianHeapGrowth, THRESHOLDS } from "../../alerts/groups/client-resources.ts";
+import { quantile, rate, sel, sumBy } from "../../queries/promql.ts";
+import { heapOverFreshByWindowAge, THRESHOLDS } from "../../alerts/groups/client-resources.ts";
+import { FLUSH_INTERVAL_S, installsReporting } from "../../alerts/groups/telemetry-pipeline.ts";
 import { promQuery } from "../common/queries.ts";
 import { DASHED_THRESHOLDS, defaultStat, defaultTimeseries, ownedThresholds } from "../common/styles.ts";
+
+// The process figures are histograms with one observation per install (or renderer window) per
+// sample: a quantile across them is "the median / p95 install", never an average of averages.
+const MAIN_MEMORY = { type: { op: "=~", value: "rss|heap_used" } } as const;
+const RENDERER_HEAP = { type: "js_heap_used" } as const;
 
 export function memoryTimeseries() {
   return defaultTimeseries()
     .title("Memory: heap and RSS (main + renderer)")
-    .description("Average per client: main process RSS and V8 heap used, and the renderer's JS heap (sampled every 10 s).")
+    .description(
+      "Across installs, median and p95: main process RSS and V8 heap used (sampled once per flush), and the renderer windows' JS heap (sampled every 10 s).",
+    )
     .unit(units.BytesIEC)
-    .withTarget(promQuery(aggBy("avg", ["type"], sel(METRICS.mainMemoryUsage, { type: { op: "=~", value: "rss|heap_used" } })), "main {{type}}"))
-    .withTarget(promQuery(aggBy("avg", ["type"], sel(METRICS.rendererMemoryUsage)), "renderer {{type}}"));
+    .withTarget(promQuery(quantile(0.5, METRICS.mainMemoryUsage, { by: ["type"], matchers: MAIN_MEMORY }), "main {{type}} median"))
+    .withTarget(promQuery(quantile(0.95, METRICS.mainMemoryUsage, { by: ["type"], matchers: MAIN_MEMORY }), "main {{type}} p95"))
+    .withTarget(promQuery(quantile(0.5, METRICS.rendererMemoryUsage, { by: ["type"], matchers: RENDERER_HEAP }), "renderer {{type}} median"))
+    .withTarget(promQuery(quantile(0.95, METRICS.rendererMemoryUsage, { by: ["type"], matchers: RENDERER_HEAP }), "renderer {{type}} p95"));
 }
 
 export function domNodesTimeseries() {
   return defaultTimeseries()
     .title("DOM nodes")
-    .description("Elements in the renderer's document: average and largest client. Steady growth means a view leaks nodes.")
+    .description("Elements in a renderer window's document, across windows: median and p95 (sampled every 10 s). Steady growth means a view leaks nodes.")
     .unit(units.Short)
-    .withTarget(promQuery(aggBy("avg", [], sel(METRICS.domNodeCount)), "avg"))
-    .withTarget(promQuery(aggBy("max", [], sel(METRICS.domNodeCount)), "max"));
+    .withTarget(promQuery(quantile(0.5, METRICS.domNodeCount), "median"))
+    .withTarget(promQuery(quantile(0.95, METRICS.domNodeCount), "p95"));
 }
 
 export function openWindowsStat() {
@@ -43,20 +53,23 @@ export function openWindowsTimeseries() {
 export function cpuTimeseries() {
   return defaultTimeseries()
     .title("Main process CPU")
-    .description("Main process CPU time over wall time (1 = one core busy): average and busiest client.")
+    .description("Main process CPU time over wall time between two flushes (1 = one core busy), across installs: median and p95.")
     .unit(units.PercentUnit)
     .min(0)
-    .withTarget(promQuery(aggBy("avg", [], sel(METRICS.mainCpuUsage)), "avg"))
-    .withTarget(promQuery(aggBy("max", [], sel(METRICS.mainCpuUsage)), "max"));
+    .withTarget(promQuery(quantile(0.5, METRICS.mainCpuUsage), "median"))
+    .withTarget(promQuery(quantile(0.95, METRICS.mainCpuUsage), "p95"));
 }
 
 export function gcTimeseries() {
   return defaultTimeseries()
     .title("Main process GC")
-    .description("Share of wall time the main process spends in garbage collection (GC seconds per second, averaged over clients), by GC kind.")
+    .description(
+      "Share of wall time the main process spends in garbage collection, by GC kind: the fleet's GC seconds per second over the installs reporting (the average install).",
+    )
     .unit(units.PercentUnit)
     .min(0)
-    .withTarget(promQuery(aggBy("avg", ["gc_type"], rate(METRICS.mainGcDuration, {}, undefined, "sum")), "{{gc_type}}"));
+    // Past the fleet gateway a series adds up every install; divided by their number (not an avg over gateway replicas).
+    .withTarget(promQuery(`${sumBy(["gc_type"], rate(METRICS.mainGcDuration, {}, undefined, "sum"))} / on () group_left () (${installsReporting()})`, "{{gc_type}}"));
 }
 
 export function gcPauseTimeseries() {
@@ -70,30 +83,44 @@ export function gcPauseTimeseries() {
 export function activeHandlesTimeseries() {
   return defaultTimeseries()
     .title("Main process active handles")
-    .description("libuv handles (sockets, timers, files) held open by the main process: average and largest client.")
+    .description("libuv handles (sockets, timers, files) held open by the main process, across installs: median and p95.")
     .unit(units.Short)
-    .withTarget(promQuery(aggBy("avg", [], sel(METRICS.mainActiveHandles)), "avg"))
-    .withTarget(promQuery(aggBy("max", [], sel(METRICS.mainActiveHandles)), "max"));
+    .withTarget(promQuery(quantile(0.5, METRICS.mainActiveHandles), "median"))
+    .withTarget(promQuery(quantile(0.95, METRICS.mainActiveHandles), "p95"));
 }
 
 export function uptimeTimeseries() {
   return defaultTimeseries()
     .title("Main process uptime")
-    .description("How long clients have been running: median and longest main process uptime. Drops across the fleet mean restarts or crashes.")
+    .description(
+      "How long running installs have been up: median and p95 main process uptime across the installs reporting. Drops across the fleet mean restarts or crashes.",
+    )
     .unit(units.Seconds)
-    .withTarget(promQuery(quantileBy(0.5, [], sel(METRICS.mainUptime)), "median"))
-    .withTarget(promQuery(aggBy("max", [], sel(METRICS.mainUptime)), "max"));
+    .withTarget(promQuery(quantile(0.5, METRICS.mainUptime), "median"))
+    .withTarget(promQuery(quantile(0.95, METRICS.mainUptime), "p95"));
 }
 
-/** ClientRendererMemoryGrowing's condition (over the same hour), drawn with its threshold. */
-export function heapGrowthTimeseries() {
+/** Installs sending telemetry: each observes its uptime once per flush, so observations per second × the flush interval counts them. */
+export function installsReportingTimeseries() {
   return defaultTimeseries()
-    .title("Renderer heap growth (median client)")
+    .title("Installs reporting")
     .description(
-      `How fast the median client's renderer JS heap grows, over the last hour: what ClientRendererMemoryGrowing judges (dashed: its threshold, ${THRESHOLDS.heapGrowthBytesPerSecond / 1024} KiB/s).`,
+      `Installs whose telemetry arrives: uptime observations per second (one per install per flush) times the ${FLUSH_INTERVAL_S} s flush interval. Installs with telemetry off are not counted.`,
     )
-    .unit(units.BytesPerSecondIEC)
-    .thresholds(ownedThresholds([{ value: THRESHOLDS.heapGrowthBytesPerSecond, color: "red" }]))
+    .unit(units.Short)
+    .min(0)
+    .withTarget(promQuery(installsReporting(), "installs"));
+}
+
+/** ClientRendererMemoryGrowing's quantity, per window age, with its threshold. */
+export function heapOverFreshTimeseries() {
+  return defaultTimeseries()
+    .title("Renderer heap over fresh windows (median)")
+    .description(
+      `How much more JS heap the median renderer window holds than the median window open under 30 minutes, by how long windows have been open. Without a leak the lines stay near 0 once windows have warmed up; ClientRendererMemoryGrowing fires when windows open over 2 h cross the dashed line (${THRESHOLDS.heapOverFreshBytes / 1024 ** 2} MiB).`,
+    )
+    .unit(units.BytesIEC)
+    .thresholds(ownedThresholds([{ value: THRESHOLDS.heapOverFreshBytes, color: "red" }]))
     .thresholdsStyle(DASHED_THRESHOLDS())
-    .withTarget(promQuery(medianHeapGrowth("1h", []), "median client"));
+    .withTarget(promQuery(heapOverFreshByWindowAge(), "{{window_age}}"));
 }

@@ -25,7 +25,7 @@ export function telemetryPipeline(): DashboardEntry {
     .withRow(new RowBuilder("At a glance"))
     .withPanel(pipeline.droppedShareStat().span(6).height(5))
     .withPanel(pipeline.overBudgetStat().span(6).height(5))
-    .withPanel(pipeline.dependencyUpStat().span(12).height(5))
+    .withPanel(pipeline.dependencyChecksStat().span(12).height(5))
     .withRow(new RowBuilder("Flow"))
     .withPanel(pipeline.queueTimeseries().span(12).height(8))
     .withPanel(pipeline.exportedTimeseries().span(12).height(8))

@@ -3,7 +3,7 @@
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { COLLECTOR_METRICS, METRICS } from "../../catalog/index.ts";
 import { gatewayQueueFillExpr, gatewayRateExpr, retriedShareExpr, THRESHOLDS } from "../../alerts/groups/telemetry-pipeline.ts";
-import { aggBy, increase, quantile, RANGE_WINDOW, rate, RATE_INTERVAL, sel, sumBy } from "../../queries/promql.ts";
+import { increase, quantile, RANGE_WINDOW, rate, RATE_INTERVAL, ratio, sel, sumBy } from "../../queries/promql.ts";
 import { promInstant, promQuery } from "../common/queries.ts";
 import { DASHED_THRESHOLDS, defaultStat, defaultTimeseries, ownedThresholds, rangeStat, thresholdLine } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
@@ -106,10 +106,10 @@ export function rejectedIpcTimeseries() {
     .withTarget(promQuery(sumBy(["channel"], rate(METRICS.ipcRejected)), "{{channel}}"));
 }
 
-export function dependencyUpStat() {
+export function dependencyChecksStat() {
   return defaultStat()
-    .title("Dependencies up")
-    .description("Share of clients whose last health check of each dependency passed (1 = all).")
+    .title("Dependency checks passing")
+    .description("Share of the clients' dependency health checks that passed over the selected range, by dependency (1 = every check of every install passed).")
     .unit(units.PercentUnit)
     .graphMode(common.BigValueGraphMode.None)
     .textMode(common.BigValueTextMode.ValueAndName)
@@ -121,7 +121,7 @@ export function dependencyUpStat() {
         { value: 0.99, color: "green" },
       ]),
     )
-    .withTarget(promQuery(aggBy("avg", ["dependency"], sel(METRICS.dependencyUp)), "{{dependency}}"));
+    .withTarget(promInstant(ratio(METRICS.dependencyChecks, { success: "true" }, { by: ["dependency"], window: RANGE_WINDOW }), "{{dependency}}"));
 }
 
 export function dependencyCheckTimeseries() {

@@ -1,8 +1,9 @@
 // Renderer metric events, buffered and sent to main in batches over
 // `telemetry:record-metrics`. Metric keys are the catalog's (CLIENT_METRICS), restricted
 // to those the renderer emits. Counters and up-down counters are summed per label set
-// before sending, gauges keep their last value, histograms send every observation: at
-// 1,000 received messages a second that is one event per label set, not a thousand.
+// before sending, histograms send every observation: at 1,000 received messages a second
+// that is one event per label set, not a thousand. (No client metric is a gauge: the fleet
+// gateway drops them, and the catalog refuses them.)
 import { CLIENT_METRICS } from "../../../catalog/metrics/client.ts";
 import type { RendererMetricEvent } from "../../telemetry/types.ts";
 
@@ -20,7 +21,6 @@ export class RendererMetrics {
   readonly #send: (events: RendererMetricEvent[]) => Promise<unknown>;
   readonly #enabled: () => boolean;
   readonly #sums = new Map<string, RendererMetricEvent>();
-  readonly #gauges = new Map<string, RendererMetricEvent>();
   #observations: RendererMetricEvent[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   dropped = 0;
@@ -39,8 +39,6 @@ export class RendererMetrics {
       const prev = this.#sums.get(key);
       if (prev) prev.value += value;
       else this.#sums.set(key, { metric, value, labels });
-    } else if (decl.instrument === "gauge") {
-      this.#gauges.set(key, { metric, value, labels });
     } else if (this.#observations.length < MAX_BUFFERED) {
       this.#observations.push({ metric, value, labels });
     } else {
@@ -49,9 +47,8 @@ export class RendererMetrics {
   }
 
   async flush(): Promise<void> {
-    const events = [...this.#sums.values(), ...this.#gauges.values(), ...this.#observations].filter(
-      (e) => e.value !== 0 || CLIENT_METRICS[e.metric as RendererMetricKey].instrument === "gauge",
-    );
+    // A sum that netted to 0 is nothing to send; a histogram's 0 is a value observed.
+    const events = [...[...this.#sums.values()].filter((e) => e.value !== 0), ...this.#observations];
     this.clear();
     for (let i = 0; i < events.length; i += MAX_EVENTS_PER_CALL) {
       try {
@@ -64,7 +61,6 @@ export class RendererMetrics {
 
   clear(): void {
     this.#sums.clear();
-    this.#gauges.clear();
     this.#observations = [];
   }
 

@@ -1,6 +1,17 @@
 // Seed 000 P8: every 10 s, the renderer's JS heap (performance.memory, Chromium only) and
-// the number of elements in the document.
+// the number of elements in the document: one histogram observation each per window and tick.
+// The heap carries the window's age, so the fleet can tell long-open windows from recent ones.
+import type { WINDOW_AGE } from "../../../catalog/labels.ts";
 import type { RendererMetrics } from "./renderer-metrics.ts";
+
+type WindowAge = (typeof WINDOW_AGE.values)[number];
+
+/** The catalog's window age class of a document open for `ms` milliseconds. */
+export function windowAge(ms: number): WindowAge {
+  if (ms < 30 * 60_000) return "under_30m";
+  if (ms < 2 * 3600_000) return "30m_to_2h";
+  return "over_2h";
+}
 
 interface PerformanceMemory {
   readonly usedJSHeapSize: number;
@@ -10,8 +21,10 @@ interface PerformanceMemory {
 export function sampleVitals(metrics: RendererMetrics): void {
   const memory = (performance as Performance & { memory?: PerformanceMemory }).memory;
   if (memory) {
-    metrics.record("rendererMemoryUsage", memory.usedJSHeapSize, { type: "js_heap_used" });
-    metrics.record("rendererMemoryUsage", memory.totalJSHeapSize, { type: "js_heap_total" });
+    // performance.now(): milliseconds since this document was created (a reload starts over, as its heap does).
+    const window_age = windowAge(performance.now());
+    metrics.record("rendererMemoryUsage", memory.usedJSHeapSize, { type: "js_heap_used", window_age });
+    metrics.record("rendererMemoryUsage", memory.totalJSHeapSize, { type: "js_heap_total", window_age });
   }
   metrics.record("domNodeCount", document.getElementsByTagName("*").length);
 }
