@@ -89,4 +89,28 @@ describe("the client journals deltas (against a fake gateway)", () => {
     expect(metrics.reduce((n, b) => n + errorsIn(b), 0)).toBe(3); // each error counted once
     expect(t.status().queuedItems).toBe(0);
   });
+
+  it("re-sends an entry whose request timed out exactly as it was, and folds nothing into it", async () => {
+    gw = await startFakeGateway();
+    const config = testConfig(gw.endpoint, { retryBaseMs: 1, retryMaxMs: 1, exportTimeoutMs: 150 });
+    dataDir = config.dataDir;
+    t = createTelemetry(config, { registerGlobal: false, startTimers: false });
+    // The gateway takes the first request and answers after the client gave up on it.
+    gw.script([{ status: 200, delayMs: 400 }]);
+    t.captureError(new Error("first"), { area: "store" });
+    t.captureError(new Error("second"), { area: "api" });
+    await t.flush();
+    t.captureError(new Error("third"), { area: "ws" });
+    await new Promise((r) => setTimeout(r, 5));
+    await t.flush();
+    const metrics = gw.requests.filter((r) => r.path === "/v1/metrics").map((r) => r.body as unknown as MetricsBody);
+    expect(metrics.length).toBeGreaterThanOrEqual(2);
+    // The retry carries the first delta unchanged (same points, same times), so a downstream that
+    // keeps the install's stream drops it as a repeat; the third error travels in its own entry.
+    const errorPoints = (b: MetricsBody) =>
+      b.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)).filter((m) => m.name === "kicktalk_errors").flatMap((m) => m.sum!.dataPoints.map((p) => JSON.stringify(p)));
+    const retried = new Set(metrics.slice(1).flatMap(errorPoints));
+    expect(errorPoints(metrics[0]!).filter((p) => !retried.has(p))).toEqual([]);
+    expect(metrics.slice(1).reduce((n, b) => n + errorsIn(b), 0)).toBe(3); // 2 re-sent as they were + 1
+  });
 });

@@ -93,6 +93,39 @@ describe("Journal", () => {
     again.close();
   });
 
+  it("after a kill between a superseding line and its ack, replays only the newer entry of a key", () => {
+    const { make, file } = open();
+    const j = make();
+    j.load();
+    j.append({ ...rec("m-1", 2, "metrics"), k: "metrics:delta:a" });
+    j.close();
+    // The folded entry's line made it to disk; the ack of m-1 did not (kill -9 in between).
+    appendFileSync(file, `${JSON.stringify({ ...rec("m-2", 3, "metrics"), k: "metrics:delta:a" })}\n`);
+    const again = make();
+    again.load();
+    expect(again.pending().map((e) => e.id)).toEqual(["m-2"]);
+    expect(again.items).toBe(3);
+  });
+
+  it("never drops the entry being sent to make room (it may well be delivered)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "beacon-journal-"));
+    dirs.push(dir);
+    const drops: string[] = [];
+    let sending = "";
+    const j = new Journal({ file: join(dir, "journal.jsonl"), maxItems: 3, maxBytes: 1 << 20, onDrop: (sig) => drops.push(sig), isPinned: (id) => id === sending });
+    j.load();
+    j.append(rec("m-old", 1, "metrics"));
+    j.append(rec("m-sent", 1, "metrics"));
+    sending = "m-sent";
+    j.append(rec("s-1", 1));
+    j.append(rec("s-2", 1)); // over the bound: the oldest metrics entry not being sent goes
+    expect(j.pending().map((e) => e.id)).toEqual(["m-sent", "s-1", "s-2"]);
+    j.append(rec("s-3", 1)); // the pinned entry stays; the oldest span goes instead
+    expect(j.pending().map((e) => e.id)).toEqual(["m-sent", "s-2", "s-3"]);
+    expect(drops).toEqual(["metrics", "traces"]);
+    j.close();
+  });
+
   it("keeps entry lines on disk, reading them back when sent", () => {
     const { make } = open();
     const j = make();

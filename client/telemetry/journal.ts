@@ -89,6 +89,8 @@ export interface JournalOptions {
    * the next delta.
    */
   onDropMetrics?: (scopes: unknown[]) => void;
+  /** Entries the bounds must not drop (the one being sent: it may well be delivered). */
+  isPinned?: (id: string) => boolean;
   /** Items made redundant by a newer entry with the same key (not a loss: the newer one holds them). */
   onSupersede?: (sig: TelemetrySignal, items: number) => void;
   /** Whether a process is running (tests inject it); default: signal 0. */
@@ -209,6 +211,10 @@ export class Journal {
       corruptLines += corrupt;
       for (const e of entries) {
         if (acked.has(e.id) || this.#pending.has(e.id)) continue; // ack or duplicate line: once only
+        // A kill between a superseding line and its ack leaves two entries under one key: the
+        // newer holds the older's data, so the older goes (its ack is the rewrite below).
+        const older = e.k !== undefined ? this.#byKey.get(e.k) : undefined;
+        if (older !== undefined) this.#remove(older);
         this.#insert(e);
         origin.set(e.id, buf);
         if (i > 0) adopted++;
@@ -372,6 +378,7 @@ export class Journal {
     for (const queue of this.#byPriority) {
       for (const e of queue.values()) {
         if (this.#items <= this.#opts.maxItems && this.#bytes <= this.#opts.maxBytes) break;
+        if (this.#opts.isPinned?.(e.id)) continue;
         if (readable && e.sig === "metrics" && this.#opts.onDropMetrics) this.#opts.onDropMetrics(this.scopes(e));
         this.#remove(e.id);
         dropped.push(e.id);

@@ -94,12 +94,18 @@ export class OtlpSender {
     paused: null,
     lastRoundTripMs: null,
   };
-  /** 5xx attempts per batch (keyed by its first entry id). */
+  /** 5xx attempts per batch (keyed by its first entry's supersede key, else its id). */
   readonly #serverErrors = new Map<string, number>();
   #lastBody: { key: string; body: ReturnType<typeof gzipSync> } | null = null;
   #inFlight: Promise<void> | null = null;
   /** Ids of the entries in the request being sent. */
   readonly #sending = new Set<string>();
+  /**
+   * Entries whose request may have reached the gateway without an answer (a timeout, an abort,
+   * a connection cut after sending): re-sent exactly as they were, so a downstream that keeps
+   * each install's stream (the local stack's deltatocumulative) drops the repeat as out of order.
+   */
+  readonly #maybeDelivered = new Set<string>();
   readonly #aborts = new Set<AbortController>();
 
   constructor(opts: SenderOptions) {
@@ -123,6 +129,11 @@ export class OtlpSender {
   /** Whether the entry is in the request being sent (its journal line must not change meanwhile). */
   isSending(id: string): boolean {
     return this.#sending.has(id);
+  }
+
+  /** Whether new data may be folded into the entry: never sent, or refused for certain. */
+  mayChange(id: string): boolean {
+    return !this.#sending.has(id) && !this.#maybeDelivered.has(id);
   }
 
   /** Aborts in-flight requests (quit with a deadline); their entries stay journaled. */
@@ -195,6 +206,8 @@ export class OtlpSender {
     if (entries.length === 0) return true;
     const items = entries.reduce((n, e) => n + e.n, 0);
     const ids = entries.map((e) => e.id);
+    // 5xx attempts count per batch; a folded metrics entry keeps its key while its id changes.
+    const attemptsKey = entries[0]!.k ?? entries[0]!.id;
     // A retried batch is the same batch: its encoded body is kept, not rebuilt on each attempt
     // (during an outage that was most of the telemetry's CPU).
     const key = `${sig}:${ids.join(",")}`;
@@ -220,6 +233,7 @@ export class OtlpSender {
       res = await this.#o.fetch(`${this.#o.endpoint}${PATHS[sig]}`, { method: "POST", headers, body, signal: abort.signal });
       text = await res.text().catch(() => "");
     } catch (err) {
+      if (!neverConnected(err)) for (const id of ids) this.#maybeDelivered.add(id);
       this.#failed(sig, `network: ${err instanceof Error ? err.message : String(err)}`, null);
       return false;
     } finally {
@@ -232,7 +246,8 @@ export class OtlpSender {
     if (res.ok) {
       this.#lastBody = null;
       this.#o.journal.ack(ids);
-      this.#serverErrors.delete(ids[0]!);
+      for (const id of ids) this.#maybeDelivered.delete(id);
+      this.#serverErrors.delete(attemptsKey);
       const rejected = rejectedCount(sig, text);
       if (rejected > 0) this.#o.onDropped(sig, rejected, "export_rejected");
       this.#o.onExported(sig, items - rejected, body.byteLength);
@@ -267,13 +282,13 @@ export class OtlpSender {
       return (await this.#post(sig, entries.slice(0, half))) && (await this.#post(sig, entries.slice(half)));
     }
     if (status >= 500) {
-      const attempts = (this.#serverErrors.get(ids[0]!) ?? 0) + 1;
+      const attempts = (this.#serverErrors.get(attemptsKey) ?? 0) + 1;
       if (attempts < MAX_SERVER_ERROR_ATTEMPTS) {
-        this.#serverErrors.set(ids[0]!, attempts);
+        this.#serverErrors.set(attemptsKey, attempts);
         this.#failed(sig, `HTTP ${status}`, null);
         return false;
       }
-      this.#serverErrors.delete(ids[0]!);
+      this.#serverErrors.delete(attemptsKey);
       this.#o.journal.ack(ids);
       this.#o.onDropped(sig, items, "retries_exhausted");
       this.state.lastExportError = error;
@@ -296,6 +311,13 @@ export class OtlpSender {
     this.state.nextRetryAt = this.#o.now() + delay;
     this.#o.onRetry(sig, error);
   }
+}
+
+/** A connection that was never made (refused, no route, no such host): the gateway saw nothing. */
+function neverConnected(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } })?.cause?.code;
+  const text = `${String(code ?? "")} ${err instanceof Error ? err.message : String(err)}`;
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(text);
 }
 
 function rejectedCount(sig: TelemetrySignal, text: string): number {

@@ -131,7 +131,10 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
   };
   let supersededPoints = 0;
 
+  /** The sender's isSending, once it exists: the journal's bounds never drop the entry in flight. */
+  let isSending: (id: string) => boolean = () => false;
   const journal = new Journal({
+    isPinned: (id) => isSending(id),
     file: join(config.dataDir, JOURNAL_FILE),
     maxItems: config.maxQueueItems,
     maxBytes: config.maxQueueBytes,
@@ -253,15 +256,19 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
       instruments.telemetryRetries.record(1, { signal: sig });
     },
   });
+  isSending = (id) => sender.isSending(id);
 
   /**
    * Journals the delta since the last collection. While an earlier delta of this run still
    * waits (an outage, a backoff), the new one is folded into it (delta-merge.ts): the journal
-   * keeps one metrics entry (plus at most one in flight) however long the gateway is away. An entry being sent is
-   * never folded into: if its request fails it is retried as it was, and the new delta waits
-   * as an entry of its own.
+   * keeps one metrics entry per run however long the gateway is away. Never folded into: an
+   * entry being sent, or one whose request may have arrived unanswered (a timeout): those are
+   * re-sent as they were, and the new delta waits as an entry of its own.
    */
   const unchangedSeries = new UnchangedSeries();
+  // Only this run's entries are folded into: an earlier run's may have been delivered without
+  // an ack, and is re-sent exactly as it was (its start time, too, belongs to that run).
+  const ownDeltaKeys = new Set<string>();
   /** Main's process figures, sampled at each collection; started with the timers (below). */
   let processMetrics: ProcessMetrics | null = null;
   const collectMetrics = async (): Promise<void> => {
@@ -273,11 +280,11 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
       let scopes = unchangedSeries.complete(metricsToScopes(resourceMetrics));
       if (countDataPoints(scopes) === 0) return;
       let key = `${DELTA_KEY}${nextId()}`;
-      const open = journal.pending().findLast((e) => e.k?.startsWith(DELTA_KEY) && !sender.isSending(e.id));
+      const open = journal.pending().findLast((e) => e.k !== undefined && ownDeltaKeys.has(e.k) && sender.mayChange(e.id));
       if (open) {
         scopes = mergeDeltaScopes(journal.scopes(open) as OtlpScopeJson[], scopes);
         key = open.k!; // the folded entry supersedes the open one
-      }
+      } else ownDeltaKeys.add(key);
       sink.append("metrics", "main", countDataPoints(scopes), scopes, { priority: PRIORITY.metrics, key });
     } catch (err) {
       diag.error("telemetry: metric collection failed", err);

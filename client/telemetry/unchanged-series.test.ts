@@ -5,7 +5,7 @@ import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { describe, expect, it } from "vitest";
 import { ManualMetricReader } from "./manual-reader.ts";
 import { metricsToScopes, type OtlpScopeJson } from "./otlp-json.ts";
-import { UnchangedSeries } from "./unchanged-series.ts";
+import { MAX_RESENT_SERIES, UnchangedSeries } from "./unchanged-series.ts";
 
 type P = { attributes: { key: string; value: { stringValue: string } }[]; startTimeUnixNano: string; timeUnixNano: string; asDouble?: number; count?: number; bucketCounts?: number[] };
 const points = (scopes: OtlpScopeJson[], name: string) =>
@@ -55,6 +55,21 @@ describe("UnchangedSeries", () => {
       ["error", 1],
       ["ok", 2],
     ]);
+  });
+
+  it("re-sends at most MAX_RESENT_SERIES series: a flood of label values cannot grow every delta", async () => {
+    const { meter, collect } = setup();
+    const c = meter.createCounter("api_requests");
+    meter.createObservableGauge("uptime").addCallback((r) => r.observe(1));
+    // New values arrive 1,900 a collection (the SDK caps an instrument at 2,000 per collection).
+    let next = 0;
+    while (next < MAX_RESENT_SERIES + 1_500) {
+      for (let i = 0; i < 1_900; i++) c.add(1, { code: String(next++) });
+      const got = points(await collect(), "api_requests");
+      expect(got.filter((p) => p.asDouble === 1)).toHaveLength(1_900); // every new series is exported
+      expect(got.length).toBeLessThanOrEqual(MAX_RESENT_SERIES + 1_900);
+    }
+    expect(points(await collect(), "api_requests")).toHaveLength(MAX_RESENT_SERIES); // re-sent: the cap
   });
 
   it("leaves a collection without a time (nothing observed) as it is", () => {

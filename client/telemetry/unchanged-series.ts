@@ -44,9 +44,18 @@ function collectionTime(scopes: OtlpScopeJson[]): string | undefined {
   return latest?.toString();
 }
 
+/**
+ * Series re-sent at most. The catalog's worst case is ~5,100 per install (`npm run lint` prints
+ * it); past this, a new series is still exported whenever it changes, just not re-sent, so a
+ * flood of label values (a hostile server's status codes) cannot grow every delta to the
+ * journal's 10,000-item entry bound and get all of them dropped.
+ */
+export const MAX_RESENT_SERIES = 6_000;
+
 export class UnchangedSeries {
   /** scope name@version → metric name → what was exported. */
   readonly #known = new Map<string, { scope: OtlpScopeJson["scope"]; metrics: Map<string, Known> }>();
+  #size = 0;
 
   /**
    * Adds, in place, a zero delta for every known series the collection lacks, and learns the new
@@ -72,6 +81,10 @@ export class UnchangedSeries {
         for (const p of m[kind]!.dataPoints ?? []) {
           const k = attrKey(p.attributes);
           seen.add(`${scopeKey(s)}\u0000${m.name}\u0000${k}`);
+          if (!known.series.has(k)) {
+            if (this.#size >= MAX_RESENT_SERIES) continue;
+            this.#size++;
+          }
           known.series.set(k, { attributes: p.attributes ?? [], ...(p.explicitBounds ? { explicitBounds: p.explicitBounds } : {}), lastTime: p.timeUnixNano ?? now });
         }
       }
