@@ -59,6 +59,10 @@ export const CLOUD_OUTAGE_BUDGET = "30m";
 
 // --- OTTL, per sender, from the catalog -----------------------------------------------------
 
+/** Largest |delta| of a client sum point; largest sum of a client histogram point (a day of memory samples folded into one fits). */
+const MAX_DELTA = 1e12;
+const MAX_HISTOGRAM_SUM = 1e15;
+
 function metricFilter(p: SenderPolicy): { metric: string[]; datapoint: string[] } {
   const names = p.metrics.filter((m) => p.sender === "server" || aggregatable(m)).map((m) => m.name);
   const metric = [
@@ -74,6 +78,16 @@ function metricFilter(p: SenderPolicy): { metric: string[]; datapoint: string[] 
     metric.push("type == METRIC_DATA_TYPE_GAUGE");
   }
   const datapoint: string[] = [];
+  if (p.sender === "clients") {
+    // Values no install sends: one NaN, negative or absurd delta would stay in the fleet's
+    // running total (deltatocumulative) for as long as the stream lives. NaN is the only value
+    // unequal to itself. Bounds are per delta point: a day offline folds into one point.
+    const sum = "metric.type == METRIC_DATA_TYPE_SUM";
+    const histogram = "metric.type == METRIC_DATA_TYPE_HISTOGRAM";
+    datapoint.push(`${sum} and (value_double != value_double or value_double > ${MAX_DELTA} or value_double < ${-MAX_DELTA})`);
+    datapoint.push(`${sum} and metric.is_monotonic == true and (value_double < 0 or value_int < 0)`);
+    datapoint.push(`${histogram} and (sum != sum or sum < 0 or sum > ${MAX_HISTOGRAM_SUM})`);
+  }
   for (const m of p.metrics) {
     // More attributes than the catalog declares: an undeclared label key (dropped, counted).
     datapoint.push(`metric.name == ${q(m.name)} and Len(attributes) > ${m.labels.length}`);

@@ -167,6 +167,24 @@ describe("3. only what the catalog declares, only from whom it may come", () => 
     expect(await clientSeries()).toBe(seriesBefore);
   });
 
+  it("drops delta values no install sends (NaN, negative on a counter, absurd), so the fleet total stays exact", async () => {
+    const before = await filtered();
+    const received = `${CLIENT_METRICS.messagesReceived.name}_total{message_type="${MSG_TYPE}"}`;
+    const send = async (value: number | string, i: number) => {
+      // Written into the JSON by hand: NaN and Infinity are OTLP/JSON strings.
+      const one = { name: CLIENT_METRICS.messagesReceived.name, attributes: { message_type: MSG_TYPE, streamer_name: "x" }, value: 1 };
+      const body = metricsBody(resourceOf(randomUUID()), [one]).replace('"asDouble":1', `"asDouble":${JSON.stringify(value)}`);
+      expect(await sendWithRetry(`${fleet.clientUrl}/v1/metrics`, body, { key: CLIENT_KEY, localAddress: installAddress(6000 + i) })).toBe(200);
+    };
+    const base = await total(received); // earlier tests' installs sent this metric too
+    await send(2, 0);
+    await fleet.cloud.waitFor(() => total(received), (v) => v === base + 2, 20_000);
+    for (const [i, hostile] of (["NaN", -5, 1e18, "Infinity"] as const).entries()) await send(hostile, i + 1);
+    await send(3, 9);
+    await fleet.cloud.waitFor(filtered, (v) => v >= before + 4, 30_000);
+    await fleet.cloud.waitFor(() => total(received), (v) => v === base + 5, 20_000);
+  });
+
   it("leaves the series count flat under a cardinality flood from one install", async () => {
     const seriesBefore = await clientSeries();
     const install = randomUUID();
