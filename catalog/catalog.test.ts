@@ -53,6 +53,14 @@ describe("catalog rules", () => {
     ]);
   });
 
+  it("rejects an up-down counter emitted by the client: a quitting install's count is never subtracted", () => {
+    const u: MetricDecl = { ...METRICS.openWindows, name: "kicktalk_windows_now", instrument: "updowncounter", buckets: undefined };
+    const server: MetricDecl = { ...u, name: "chat_server_rooms_now", emittedBy: ["server"] };
+    expect(catalogErrors({ ...valid, metrics: [u, server] })).toEqual([
+      "metric kicktalk_windows_now: a client up-down counter never comes back down (a quitting install's count is never subtracted); declare a histogram of the current value observed once per sample",
+    ]);
+  });
+
   it("rejects reserved label names and span names outside their family pattern", () => {
     const m: MetricDecl = { ...METRICS.openWindows, name: "z_windows", labels: [{ ...LABELS.WINDOW_TYPE, name: "job" }] };
     const f = { ...ALL_SPAN_FAMILIES[0]!, family: "bad", namePattern: "ipc:.*", names: ["window:create"] };
@@ -62,7 +70,8 @@ describe("catalog rules", () => {
 
   it("declares every metric seed 000 names, under its Prometheus name", () => {
     const seed = [
-      "kicktalk_websocket_connections_active",
+      // Seed 000's up-down counters, now histograms of the same family (a quitting install's count never came off the fleet's sum).
+      "kicktalk_websocket_connections_active_bucket",
       "kicktalk_websocket_reconnections_total",
       "kicktalk_connection_errors_total",
       "kicktalk_messages_sent_total",
@@ -70,7 +79,7 @@ describe("catalog rules", () => {
       "kicktalk_message_send_duration_seconds_bucket",
       "kicktalk_api_requests_total",
       "kicktalk_api_request_duration_seconds_bucket",
-      "kicktalk_open_windows",
+      "kicktalk_open_windows_bucket",
       "kicktalk_emote_cache_hits_total",
       "kicktalk_emote_cache_misses_total",
       "kicktalk_emote_render_duration_seconds_bucket",

@@ -58,6 +58,13 @@ export function catalogErrors({ metrics, spans, logs }: CatalogInput): string[] 
     if (m.instrument === "gauge" && !("derivedFrom" in m) && m.emittedBy.some((e) => e !== "server")) {
       errors.push(`${where}: a client gauge never reaches production (the fleet gateway drops gauges); declare a histogram observed once per sample`);
     }
+    // A client up-down counter is a delta too: the gateway adds installs' steps up, and what an
+    // install had counted when it quit or crashed is never taken back (5 queued items left at
+    // each of three quits read 15 with every journal empty). Its fleet form is a histogram of
+    // the current value, observed once per sample.
+    if (m.instrument === "updowncounter" && !("derivedFrom" in m) && m.emittedBy.some((e) => e !== "server")) {
+      errors.push(`${where}: a client up-down counter never comes back down (a quitting install's count is never subtracted); declare a histogram of the current value observed once per sample`);
+    }
   }
 
   const families = new Set<string>();

@@ -1,7 +1,8 @@
 // Chat WebSocket health as users feel it: connections failing, or reconnecting in a loop.
 // Both are normalised per open connection, so the thresholds hold whatever the user count.
 import { CLIENT_SERVICE, LABELS, METRICS } from "../../catalog/index.ts";
-import { clampMin, rate, sel, sumBy } from "../../queries/promql.ts";
+import { clampMin, rate, sumBy, type Matchers } from "../../queries/promql.ts";
+import { RENDERER_METRICS_INTERVAL_MS } from "../../client/renderer/telemetry/renderer-metrics.ts";
 import { CLIENT_OVERVIEW_UID } from "../../dashboards/uids.ts";
 import { above, INSTANCE, JOB, series } from "../define.ts";
 import type { RuleGroup } from "../types.ts";
@@ -17,16 +18,34 @@ const WINDOW = "5m";
 const SOURCE = LABELS.CONNECTION_SOURCE.name;
 const BY = [JOB, SOURCE];
 
+/** Seconds between two observations of a window's open connections (each send of the renderer's metrics to main). */
+export const CONNECTIONS_SAMPLE_S = RENDERER_METRICS_INTERVAL_MS / 1000;
+
+/**
+ * Open connections across the fleet, estimated: each renderer window observes its open
+ * connections per streamer once per send to main (every 5 s), so the observed sum per second times the tick is
+ * the mean per window and streamer times how many report, i.e. the fleet's total. (An up-down
+ * counter kept what a quitting or crashing install had open in the fleet's sum forever.)
+ */
+export const openConnections = (by: readonly string[] = BY, window: string = WINDOW, matchers: Matchers = {}) =>
+  `${sumBy(by, rate(METRICS.websocketConnectionsActive, matchers, window, "sum"))} * ${CONNECTIONS_SAMPLE_S}`;
+
 /**
  * `60 × rate(counter) / open connections`, per job and source; the divisor is at least 1. The
  * client overview draws the same expression (over Grafana's rate window) with these thresholds.
  */
 export const perConnectionPerMinute = (counter: typeof METRICS.connectionErrors | typeof METRICS.websocketReconnections, window: string = WINDOW, by: readonly string[] = BY) =>
-  `60 * ${sumBy(by, rate(counter, {}, window))} / ${clampMin(sumBy(by, sel(METRICS.websocketConnectionsActive)), 1)}`;
+  `60 * ${sumBy(by, rate(counter, {}, window))} / ${clampMin(`(${openConnections(by, window)})`, 1)}`;
 
 const job = { [JOB]: CLIENT_SERVICE };
+/** A window with `open` connections to xqc: one observation of `open` per send to main, so its `_sum` grows by open × ticks a minute. */
 const conns = (instance: string, open: number) =>
-  series(METRICS.websocketConnectionsActive, { ...job, [INSTANCE]: instance, [LABELS.STREAMER_NAME.name]: "xqc", [SOURCE]: "kick" }, `${open}x30`);
+  series(
+    METRICS.websocketConnectionsActive,
+    { ...job, [INSTANCE]: instance, [LABELS.STREAMER_NAME.name]: "xqc", [SOURCE]: "kick" },
+    `0+${open * (60 / CONNECTIONS_SAMPLE_S)}x30`,
+    "sum",
+  );
 const errors = (instance: string, perMinute: number) =>
   series(METRICS.connectionErrors, { ...job, [INSTANCE]: instance, [LABELS.CONNECTION_ERROR_TYPE.name]: "ws_error", [SOURCE]: "kick" }, `0+${perMinute}x30`);
 const reconnects = (instance: string, perMinute: number) =>

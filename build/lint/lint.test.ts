@@ -13,7 +13,7 @@ describe("PromQL lint", () => {
   it("accepts queries built from the catalog, template variables included", () => {
     const exprs = [
       quantile(0.95, METRICS.apiRequestDuration, { by: ["endpoint"], matchers: { endpoint: { op: "=~", value: "$endpoint" } } }),
-      sumBy(["streamer_name"], sel(METRICS.websocketConnectionsActive, { streamer_name: { op: "=~", value: "${streamer}" } })),
+      sumBy(["streamer_name"], sel(METRICS.websocketConnectionsActive, { streamer_name: { op: "=~", value: "${streamer}" } }, "sum")),
       `sum(${rate(METRICS.connectionErrors, { error_type: "timeout" }, "5m")}) / sum(job:chat_server_http_requests:rate5m)`,
     ];
     expect(exprs.map((e) => lintPromql(e, ctx))).toEqual([[], [], []]);

@@ -1,18 +1,24 @@
 // Metrics of the Electron client, seed 000's names first. The client creates its
 // instruments from these declarations (client/main/telemetry), never from literals.
 import * as L from "../labels.ts";
-import { CPU_RATIO_BUCKETS, FAST_BUCKETS_S, HELD_COUNT_BUCKETS, LATENCY_BUCKETS_S, MEMORY_BUCKETS_BY, metric, UPTIME_BUCKETS_S } from "./define.ts";
+import { CPU_RATIO_BUCKETS, FAST_BUCKETS_S, HELD_COUNT_BUCKETS, LATENCY_BUCKETS_S, MEMORY_BUCKETS_BY, CONNECTION_COUNT_BUCKETS, metric, OPEN_COUNT_BUCKETS, UPTIME_BUCKETS_S } from "./define.ts";
 
 const MAIN = ["client-main"] as const;
 const RENDERER_VIA_MAIN = ["client-renderer"] as const;
 
 export const CLIENT_METRICS = {
   websocketConnectionsActive: metric({
+    // Was an up-down counter fed +1/-1 per connection: as deltas added up across the fleet, what
+    // an install held open when it quit or crashed was never subtracted. Now the renderer counts
+    // its open connections and observes the count per streamer each time it sends its metrics to
+    // main (every 5 s); the fleet's total is the observed sum per second times that interval.
     name: "kicktalk_websocket_connections_active",
-    instrument: "updowncounter",
+    instrument: "histogram",
     unit: "{connection}",
-    description: "Open chat WebSocket connections.",
+    description:
+      "Open chat WebSocket connections of a renderer window to a streamer, one observation per window and connected streamer every 5 s (each send of the renderer's metrics to main).",
     labels: [L.STREAMER_NAME, L.CONNECTION_SOURCE],
+    buckets: CONNECTION_COUNT_BUCKETS,
     emittedBy: RENDERER_VIA_MAIN,
   }),
   websocketReconnections: metric({
@@ -76,11 +82,15 @@ export const CLIENT_METRICS = {
     emittedBy: MAIN,
   }),
   openWindows: metric({
+    // Was an up-down counter (+1 on open, -1 on close): a quit or crash never sent the -1s, so
+    // the fleet's sum only grew. Now main observes how many windows of each type are open, once
+    // per flush (types with none open are not observed).
     name: "kicktalk_open_windows",
-    instrument: "updowncounter",
+    instrument: "histogram",
     unit: "{window}",
-    description: "BrowserWindows currently open.",
+    description: "BrowserWindows open in an install, by window type, one observation per install and open window type per flush.",
     labels: [L.WINDOW_TYPE],
+    buckets: OPEN_COUNT_BUCKETS,
     emittedBy: MAIN,
   }),
   emoteCacheHits: metric({

@@ -1,17 +1,21 @@
 // The client's telemetry layer reporting on itself: what it queued, exported, retried and
 // dropped. Telemetry degrades quietly, so these counters are how anyone finds out.
 import * as L from "../labels.ts";
-import { metric } from "./define.ts";
+import { metric, QUEUE_ITEM_BUCKETS } from "./define.ts";
 
 const MAIN = ["client-main"] as const;
 
 export const PIPELINE_METRICS = {
   telemetryQueued: metric({
+    // Was an up-down counter: as deltas, the items an install had queued when it quit were never
+    // subtracted once sent by the next run (three quits with 5 queued read 15, journals empty).
+    // Now each install observes its journal's size per signal once per flush, 0 included.
     name: "kicktalk_telemetry_queue_items",
-    instrument: "updowncounter",
+    instrument: "histogram",
     unit: "{item}",
-    description: "Telemetry items waiting in the on-disk journal to be exported.",
+    description: "Telemetry items waiting in an install's on-disk journal to be exported, by signal, one observation per install and signal per flush.",
     labels: [L.TELEMETRY_SIGNAL],
+    buckets: QUEUE_ITEM_BUCKETS,
     emittedBy: MAIN,
   }),
   telemetryExported: metric({

@@ -163,8 +163,11 @@ describe("telemetry on", () => {
   it("records the client metrics the session caused", async () => {
     const points = await collector.waitFor(
       () => collector.metrics(),
-      (m) => ["kicktalk_messages_received", "kicktalk_websocket_reconnections", "kicktalk_input_latency"].every((n) => m.some((p) => p.name === n)),
-      20_000,
+      // Open connections are observed at each send of the renderer's metrics to main (every 5 s, and as the window unloads).
+      (m) =>
+        ["kicktalk_messages_received", "kicktalk_websocket_reconnections", "kicktalk_input_latency"].every((n) => m.some((p) => p.name === n)) &&
+        m.some((p) => p.name === "kicktalk_websocket_connections_active" && (p.count ?? 0) > 0),
+      25_000,
     );
     const names = new Set(points.map((p) => p.name));
     for (const n of [
@@ -214,6 +217,20 @@ describe("telemetry on", () => {
     const mean = (ps: typeof points) => ps.map((p) => (p.sum ?? 0) / (p.count ?? 1));
     expect(Math.max(...mean(observed("kicktalk_renderer_memory_usage", "js_heap_used")))).toBeGreaterThan(1024 ** 2);
     expect(Math.min(...mean(observed("kicktalk_dom_node_count")))).toBeGreaterThanOrEqual(3);
+    // The up-down counters became histograms of the current value (a quitting install's count was
+    // never subtracted from the fleet's sum): windows open per type and queued items per signal,
+    // once per flush; a window's open connections per streamer, at each send to main.
+    for (const name of ["kicktalk_open_windows", "kicktalk_telemetry_queue_items", "kicktalk_websocket_connections_active"]) {
+      expect(new Set(points.filter((p) => p.name === name).map((p) => p.type)), name).toEqual(new Set(["histogram"]));
+    }
+    const windowsOpen = observed("kicktalk_open_windows").filter((p) => p.attributes.window_type === "main");
+    expect(windowsOpen.length).toBeGreaterThan(0);
+    expect(mean(windowsOpen).every((v) => v === 1)).toBe(true); // one main window
+    expect(labelsOf("kicktalk_telemetry_queue_items", "signal")).toEqual(new Set(["traces", "metrics", "logs"]));
+    expect(mean(observed("kicktalk_telemetry_queue_items")).every((v) => v >= 0)).toBe(true);
+    const connections = observed("kicktalk_websocket_connections_active");
+    expect(mean(connections).every((v) => v >= 1)).toBe(true);
+    expect(labelsOf("kicktalk_websocket_connections_active", "source")).toEqual(new Set(["kick"]));
   });
 
   it("logs seed 001's event, metric and vital records from the real client, and the streamer of a ws error", async () => {

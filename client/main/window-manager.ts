@@ -1,6 +1,7 @@
 // Window lifecycle (seed 000 P3): every BrowserWindow is created through a WindowFactory
-// (Electron's in electron-main.ts, a headless one in tests and the harness) so the gauge
-// `kicktalk_open_windows` and the window:create / window:closed spans come from one place.
+// (Electron's in electron-main.ts, a headless one in tests and the harness) so
+// `kicktalk_open_windows` (how many of each type are open, a held value the telemetry layer
+// observes once per flush) and the window:create / window:closed spans come from one place.
 import { SpanKind, type Tracer } from "@opentelemetry/api";
 import type { MetricRecorder } from "../telemetry/index.ts";
 import type { SPAN_FAMILIES } from "../../catalog/index.ts";
@@ -92,11 +93,11 @@ export class WindowManager {
       ...(name !== "main" && mainId !== undefined ? { parentId: mainId } : {}),
     });
     this.#open.set(win.id, { name, win });
-    this.#openWindows.record(1, { window_type: WINDOW_TYPE_OF[name] });
+    this.#countOpen(name);
     this.#span("window:create", name, win.id);
     win.onClosed(() => {
       if (!this.#open.delete(win.id)) return;
-      this.#openWindows.record(-1, { window_type: WINDOW_TYPE_OF[name] });
+      this.#countOpen(name);
       this.#span("window:closed", name, win.id);
     });
     return win;
@@ -131,6 +132,14 @@ export class WindowManager {
   /** Open windows by id, with their names. */
   openWindows(): ReadonlyMap<number, WindowName> {
     return new Map([...this.#open].map(([id, { name }]) => [id, name]));
+  }
+
+  /** Sets how many windows of this one's type are open now (a held value, observed once per flush). */
+  #countOpen(name: WindowName): void {
+    const type = WINDOW_TYPE_OF[name];
+    let n = 0;
+    for (const entry of this.#open.values()) if (WINDOW_TYPE_OF[entry.name] === type) n++;
+    this.#openWindows.record(n, { window_type: type });
   }
 
   #firstOf(name: WindowName): number | undefined {

@@ -10,11 +10,21 @@ import { DROP_REASON } from "../../catalog/labels.ts";
 import type { OtlpScopeJson } from "./otlp-json.ts";
 
 /**
- * Observed at collection, never recorded: the queue size, which is read from the journal itself
- * (an up-down counter fed by +/- events drifted when an off/on toggle dropped the decrements,
- * issue 11). The process metrics are recorded histograms now (process-metrics.ts samples them).
+ * Observed at each sample, never recorded by the app: the queue size, which is read from the
+ * journal itself (an up-down counter fed by +/- events drifted when an off/on toggle dropped the
+ * decrements, issue 11) through observeAtSample(). The process metrics are recorded histograms
+ * (process-metrics.ts samples them).
  */
 export const OBSERVED_METRICS: readonly ObservedMetricKey[] = ["telemetryQueued"];
+
+/**
+ * Current values, not steps: `record(n, labels)` sets how many there are now (windows of a
+ * type), whatever the telemetry switch says, and each sample observes every value above 0
+ * into the metric's histogram (one observation per install per flush). They were up-down
+ * counters; as deltas added up across the fleet, what an install held when it quit or crashed
+ * was never subtracted. A value counted here dies with the process, as it should.
+ */
+export const HELD_METRICS: readonly RecordableMetricKey[] = ["openWindows"];
 
 /** The client's declarations. Not METRICS: a server metric shares the key telemetryDropped there. */
 export const CLIENT_SIDE_METRICS: Readonly<Record<ClientMetricKey, MetricDecl>> = { ...CLIENT_METRICS, ...PIPELINE_METRICS };
@@ -94,8 +104,59 @@ export function createInstruments(o: InstrumentOptions): ClientInstruments {
   };
 
   const out: Partial<Record<RecordableMetricKey, MetricRecorder>> = {};
-  for (const key of RECORDABLE_METRIC_KEYS) out[key] = recorderFor(key, CLIENT_SIDE_METRICS[key]);
-  return out as ClientInstruments;
+  const samplers: (() => void)[] = [];
+  for (const key of RECORDABLE_METRIC_KEYS) {
+    const decl = CLIENT_SIDE_METRICS[key];
+    if (!(HELD_METRICS as readonly string[]).includes(key)) {
+      out[key] = recorderFor(key, decl);
+      continue;
+    }
+    if (decl.instrument !== "histogram") throw new Error(`HELD_METRICS: ${decl.name} is a ${decl.instrument}, not a histogram`);
+    const observe = recorderFor(key, decl);
+    const held = new Map<string, { value: number; labels: MetricLabels }>();
+    out[key] = {
+      // Not gated by the switch: the count must be right when telemetry is switched on again.
+      record(value: number, labels: MetricLabels = {}) {
+        if (!Number.isInteger(value) || value < 0) return o.onInvalid(key, `held value ${value} is not a count`);
+        const id = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+        if (value === 0) held.delete(id);
+        else held.set(id, { value, labels: { ...labels } });
+      },
+    };
+    // Labels are checked when observed (an invalid set is dropped and counted once per sample).
+    samplers.push(() => {
+      for (const { value, labels } of held.values()) observe.record(value, labels);
+    });
+  }
+  const observed: Partial<Record<ObservedMetricKey, MetricRecorder>> = {};
+  for (const key of OBSERVED_METRICS) observed[key] = recorderFor(key, CLIENT_SIDE_METRICS[key]);
+  const instruments = out as ClientInstruments;
+  STATE.set(instruments, { samplers, observed: observed as Record<ObservedMetricKey, MetricRecorder> });
+  return instruments;
+}
+
+/** Per instruments object: what each sample observes, and the recorders of the observed metrics. */
+const STATE = new WeakMap<ClientInstruments, { samplers: (() => void)[]; observed: Record<ObservedMetricKey, MetricRecorder> }>();
+
+/**
+ * Observes an OBSERVED_METRICS histogram at every sample: `read` gives the current values (the
+ * journal's size per signal), each recorded through the metric's checked recorder (nothing while off).
+ */
+export function observeAtSample(instruments: ClientInstruments, key: ObservedMetricKey, read: () => Iterable<{ value: number; labels: MetricLabels }>): void {
+  const state = STATE.get(instruments);
+  if (!state) throw new Error("observeAtSample: instruments not made by createInstruments");
+  const recorder = state.observed[key];
+  state.samplers.push(() => {
+    for (const { value, labels } of read()) recorder.record(value, labels);
+  });
+}
+
+/**
+ * One observation of every held and observed current value (process-metrics.ts calls it right
+ * before each metric collection, after its own figures).
+ */
+export function sampleCurrentValues(instruments: ClientInstruments): void {
+  for (const sample of STATE.get(instruments)?.samplers ?? []) sample();
 }
 
 /**

@@ -1,9 +1,11 @@
 // Main-process resource metrics (seed 000 P8): memory by kind, CPU ratio, active handles and
-// uptime, sampled once per metric collection (one observation per install per flush), and GC
+// uptime, sampled once per metric collection (one observation per install per flush), with the
+// held current values (open windows, queued telemetry items: instruments.ts), and GC
 // pauses from perf_hooks. Histograms, not gauges: the fleet gateway adds installs up and drops
 // gauges (catalog/metrics/client.ts). Nothing is recorded while telemetry is off, so no series
 // exist then.
 import { constants, PerformanceObserver } from "node:perf_hooks";
+import { sampleCurrentValues } from "./instruments.ts";
 import type { ClientInstruments } from "./types.ts";
 
 const GC_KINDS: Record<number, string> = {
@@ -44,6 +46,9 @@ export function startProcessMetrics(instruments: ClientInstruments, isEnabled: (
     if (wallMs >= 1) instruments.mainCpuUsage.record(cpuMs / wallMs);
     instruments.mainActiveHandles.record(process.getActiveResourcesInfo().length);
     instruments.mainUptime.record(process.uptime());
+    // The current values that were up-down counters (open windows, the journal's queue per
+    // signal), observed at the same moment: one observation per install per flush.
+    sampleCurrentValues(instruments);
   };
 
   const gc = new PerformanceObserver((list) => {

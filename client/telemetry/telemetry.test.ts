@@ -281,15 +281,17 @@ describe("createTelemetry (against a fake gateway)", () => {
   });
 
   it("the queue-size metric matches the journal after an off/on toggle (issue 11: 100 reported with an empty queue)", async () => {
-    const t = start();
-    type RM = { scopeMetrics: { metrics: { name: string; sum?: { dataPoints: { asInt?: number; attributes: Kv[] }[] } }[] }[] };
+    // With timers: the queue is a histogram observed at each sample, which the process metrics take before each collection.
+    const t = (telemetry = createTelemetry({ ...config }, { registerGlobal: false, metricIntervalMs: 3_600_000 }));
+    type RM = { scopeMetrics: { metrics: { name: string; histogram?: { dataPoints: { count: number | string; sum?: number; attributes: Kv[] }[] } }[] }[] };
     const queued = () =>
       gw.requests
         .filter((r) => r.path === "/v1/metrics")
         .flatMap((r) => (r.body.resourceMetrics as RM[]).flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)))
         .filter((m) => m.name === "kicktalk_telemetry_queue_items")
         .at(-1)
-        ?.sum?.dataPoints.map((p) => [flat(p.attributes).signal, Number(p.asInt ?? 0)]);
+        // One observation per signal per collection: its sum is the journal's size then.
+        ?.histogram?.dataPoints.map((p) => [flat(p.attributes).signal, Number(p.count) === 1 ? Number(p.sum) : NaN]);
     gw.script([], { status: 503 });
     for (let i = 0; i < 100; i++) t.tracer.startSpan("store:set").end();
     await t.setEnabled(false); // discards the 100 queued spans

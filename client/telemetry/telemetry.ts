@@ -29,7 +29,7 @@ import { ensureContextManager } from "./context-setup.ts";
 import { createEntryIds } from "./entry-ids.ts";
 import { ErrorTracker } from "./error-tracker.ts";
 import { HealthChecker } from "./health.ts";
-import { createInstruments, RENDERER_METRIC_KEYS, startCountersAtZero, zeroStartedScopes } from "./instruments.ts";
+import { createInstruments, observeAtSample, RENDERER_METRIC_KEYS, startCountersAtZero, zeroStartedScopes } from "./instruments.ts";
 import { loadInstallId, renewInstallId } from "./install-id.ts";
 import { IpcWrapper } from "./ipc-wrapper.ts";
 import { Journal, PRIORITY, type ResourceKind } from "./journal.ts";
@@ -214,13 +214,10 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     },
   });
   instrumentsReady = true;
-  // The queue size is read from the journal at each collection, so it cannot drift.
-  meter
-    .createObservableUpDownCounter(PIPELINE_METRICS.telemetryQueued.name, { unit: PIPELINE_METRICS.telemetryQueued.unit, description: PIPELINE_METRICS.telemetryQueued.description })
-    .addCallback((r) => {
-      if (!enabled) return;
-      for (const [signal, n] of Object.entries(journal.itemsBySignal())) r.observe(n, { signal });
-    });
+  // The queue size is read from the journal at each sample (right before each collection), so it
+  // cannot drift: one histogram observation per signal per flush, a current value per install
+  // that nothing outlives (as an up-down counter's delta, a quit left its count in the fleet's sum).
+  observeAtSample(instruments, "telemetryQueued", () => Object.entries(journal.itemsBySignal()).map(([signal, value]) => ({ value, labels: { signal } })));
 
   // --- Export --------------------------------------------------------------------------
   const resourceAttributes = (kind: ResourceKind) =>

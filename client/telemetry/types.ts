@@ -98,7 +98,7 @@ export type IpcHandler<P> = (payload: P, span: Span) => Promise<unknown> | unkno
  */
 export type ClientMetricKey = keyof typeof CLIENT_METRICS | keyof typeof PIPELINE_METRICS;
 
-/** The queue size is observed by the layer itself (read from the journal); the app never records it. */
+/** The queue size is observed by the layer itself (read from the journal at each sample); the app never records it. */
 export type ObservedMetricKey = "telemetryQueued";
 
 export type RecordableMetricKey = Exclude<ClientMetricKey, ObservedMetricKey>;
@@ -106,8 +106,9 @@ export type RecordableMetricKey = Exclude<ClientMetricKey, ObservedMetricKey>;
 export type MetricLabels = Readonly<Record<string, string>>;
 
 /**
- * One recorder per catalog metric. `record` adds for counters/updowncounters and records for
- * histograms/gauges. Labels are checked against the declaration: unknown keys or values outside
+ * One recorder per catalog metric. `record` adds for counters and records for histograms; for a
+ * held current value (instruments.ts HELD_METRICS: open windows) it sets the count now, which
+ * each sample observes. Labels are checked against the declaration: unknown keys or values outside
  * an enum drop the point (counted as invalid_payload); capped labels are capped.
  */
 export interface MetricRecorder {

@@ -1,7 +1,7 @@
 // Row: process resources of main and renderer (seed 000 phases 3 and 8).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { quantile, rate, sel, sumBy } from "../../queries/promql.ts";
+import { quantile, rate, sumBy } from "../../queries/promql.ts";
 import { heapOverFreshByWindowAge, THRESHOLDS } from "../../alerts/groups/client-resources.ts";
 import { FLUSH_INTERVAL_S, installsReporting } from "../../alerts/groups/telemetry-pipeline.ts";
 import { promQuery } from "../common/queries.ts";
@@ -34,20 +34,33 @@ export function domNodesTimeseries() {
     .withTarget(promQuery(quantile(0.95, METRICS.domNodeCount), "p95"));
 }
 
+/**
+ * BrowserWindows open across the fleet, estimated: each install observes how many windows of each
+ * type it has open once per flush, so the observed sum per second times the flush interval is the
+ * mean per install times the installs reporting.
+ */
+const openWindowsTotal = (by: readonly string[]) => `${sumBy(by, rate(METRICS.openWindows, {}, undefined, "sum"))} * ${FLUSH_INTERVAL_S}`;
+
 export function openWindowsStat() {
   return defaultStat()
     .title("Open windows")
-    .description("BrowserWindows open now across clients (main window and dialogs).")
+    .description(
+      `BrowserWindows open across clients (main window and dialogs), estimated: each install observes its open windows once per flush; observed windows per second times the ${FLUSH_INTERVAL_S} s flush interval is the mean per install times the installs reporting. Installs with telemetry off are not counted.`,
+    )
     .unit(units.Short)
-    .withTarget(promQuery(sumBy([], sel(METRICS.openWindows))));
+    .decimals(0)
+    .withTarget(promQuery(openWindowsTotal([])));
 }
 
 export function openWindowsTimeseries() {
   return defaultTimeseries()
     .title("Open windows by type")
-    .description("BrowserWindows open across clients, by window type (main, settings, chatters, …).")
+    .description(
+      `BrowserWindows open across clients by window type (main, settings, chatters, …), estimated as on the Open windows stat; dashed: installs with at least one window of the type open (observations per second × ${FLUSH_INTERVAL_S} s).`,
+    )
     .unit(units.Short)
-    .withTarget(promQuery(sumBy(["window_type"], sel(METRICS.openWindows)), "{{window_type}}"));
+    .withTarget(promQuery(openWindowsTotal(["window_type"]), "{{window_type}}"))
+    .withTarget(promQuery(`${sumBy(["window_type"], rate(METRICS.openWindows, {}, undefined, "count"))} * ${FLUSH_INTERVAL_S}`, "{{window_type}} installs"));
 }
 
 export function cpuTimeseries() {

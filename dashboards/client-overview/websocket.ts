@@ -1,8 +1,8 @@
 // Row: chat WebSocket connections (seed 000 phase 2).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { METRICS } from "../../catalog/index.ts";
-import { perConnectionPerMinute, THRESHOLDS } from "../../alerts/groups/client-connections.ts";
-import { BAR_WINDOW, increase, orZero, rate, RANGE_WINDOW, RATE_INTERVAL, sel, sumBy } from "../../queries/promql.ts";
+import { openConnections, perConnectionPerMinute, THRESHOLDS, CONNECTIONS_SAMPLE_S } from "../../alerts/groups/client-connections.ts";
+import { BAR_WINDOW, increase, orZero, rate, RANGE_WINDOW, RATE_INTERVAL, sumBy } from "../../queries/promql.ts";
 import { promInstant, promQuery } from "../common/queries.ts";
 import { DASHED_THRESHOLDS, defaultBarsTimeseries, defaultStat, defaultTimeseries, ownedThresholds, rangeStat } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
@@ -12,17 +12,22 @@ const streamer = { streamer_name: matchVar("streamer") };
 export function activeConnectionsStat() {
   return defaultStat()
     .title("Active WebSocket connections")
-    .description("Chat WebSocket connections open now, across all clients and the selected streamers.")
+    .description(
+      `Chat WebSocket connections open across all clients, for the selected streamers: an estimate. Each renderer window observes its open connections per streamer every ${CONNECTIONS_SAMPLE_S} s; observed connections per second times ${CONNECTIONS_SAMPLE_S} s is the mean per window times the windows reporting. Clients with telemetry off are not counted.`,
+    )
     .unit(units.Short)
-    .withTarget(promQuery(sumBy([], sel(METRICS.websocketConnectionsActive, streamer))));
+    .decimals(0)
+    .withTarget(promQuery(openConnections([], RATE_INTERVAL, streamer)));
 }
 
 export function activeConnectionsTimeseries() {
   return defaultTimeseries()
     .title("Active WebSocket connections by streamer")
-    .description("Open chat WebSocket connections per streamer_name (capped label: past 25 streamers per client they show as 'other').")
+    .description(
+      `Open chat WebSocket connections per streamer_name across clients, estimated from the per-window observations every ${CONNECTIONS_SAMPLE_S} s (observed sum per second × ${CONNECTIONS_SAMPLE_S} s). Capped label: past 25 streamers per client they show as 'other'.`,
+    )
     .unit(units.Short)
-    .withTarget(promQuery(sumBy(["streamer_name", "source"], sel(METRICS.websocketConnectionsActive, streamer)), "{{streamer_name}} ({{source}})"));
+    .withTarget(promQuery(openConnections(["streamer_name", "source"], RATE_INTERVAL, streamer), "{{streamer_name}} ({{source}})"));
 }
 
 export function reconnectsStat() {

@@ -41,7 +41,8 @@ export function labelValuesVariable(name: string, metric: MetricDecl, labelName:
   if (!metric.labels.some((l) => l.name === labelName)) {
     throw new Error(`variable ${name}: metric ${metric.name} has no label ${labelName}`);
   }
-  const query = `label_values(${seriesName(metric)}, ${labelName})`;
+  // A histogram's label values are those of its `_count`.
+  const query = `label_values(${seriesName(metric, metric.instrument === "histogram" ? "count" : undefined)}, ${labelName})`;
   return new QueryVariableBuilder(name)
     .label(title)
     .datasource(DS.prometheus)

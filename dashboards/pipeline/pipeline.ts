@@ -2,8 +2,8 @@
 // itself. Telemetry degrades quietly, so these are how anyone notices it dropping data.
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { COLLECTOR_METRICS, METRICS } from "../../catalog/index.ts";
-import { gatewayQueueFillExpr, gatewayRateExpr, retriedShareExpr, THRESHOLDS } from "../../alerts/groups/telemetry-pipeline.ts";
-import { increase, quantile, RANGE_WINDOW, rate, RATE_INTERVAL, ratio, sel, sumBy } from "../../queries/promql.ts";
+import { FLUSH_INTERVAL_S, gatewayQueueFillExpr, gatewayRateExpr, retriedShareExpr, THRESHOLDS } from "../../alerts/groups/telemetry-pipeline.ts";
+import { increase, quantile, RANGE_WINDOW, rate, RATE_INTERVAL, ratio, sumBy } from "../../queries/promql.ts";
 import { promInstant, promQuery } from "../common/queries.ts";
 import { DASHED_THRESHOLDS, defaultStat, defaultTimeseries, ownedThresholds, rangeStat, thresholdLine } from "../common/styles.ts";
 import { matchVar } from "../common/variables.ts";
@@ -18,9 +18,12 @@ const signal = { signal: matchVar("signal") };
 export function queueTimeseries() {
   return defaultTimeseries()
     .title("Queued items")
-    .description("Telemetry items waiting in the on-disk journal to be exported, by signal, all clients together.")
+    .description(
+      `Telemetry items waiting in the on-disk journals to be exported, by signal. Each install observes its journal once per flush: "total" is all clients together, estimated (observed items per second × the ${FLUSH_INTERVAL_S} s flush interval: the mean install's queue times the installs reporting); "p95" is the install whose queue is larger than 95% of the fleet's. Installs that cannot reach the gateway report their queue once they can.`,
+    )
     .unit(units.Short)
-    .withTarget(promQuery(sumBy(["signal"], sel(METRICS.telemetryQueued, signal)), "{{signal}}"));
+    .withTarget(promQuery(`${sumBy(["signal"], rate(METRICS.telemetryQueued, signal, undefined, "sum"))} * ${FLUSH_INTERVAL_S}`, "{{signal}} total"))
+    .withTarget(promQuery(quantile(0.95, METRICS.telemetryQueued, { by: ["signal"], matchers: signal }), "{{signal}} p95 install"));
 }
 
 export function exportedTimeseries() {

@@ -1,6 +1,7 @@
 // One chatroom's WebSocket (Pusher protocol, protocol/pusher.ts) with seed 000 P2's
 // telemetry: a `ws:connect` span lasting from connect to close with open / close / error
-// events, a `ws:reconnect` span from a drop to the next open, the active-connection gauge,
+// events, a `ws:reconnect` span from a drop to the next open, the open-connection count (held,
+// observed at each send of the renderer's metrics to main),
 // reconnection and error counters. Close code 4200 (server asks) and abnormal closes
 // reconnect with exponential backoff and jitter; a close we asked for does not.
 import { SpanKind, SpanStatusCode, type Span, type Tracer } from "@opentelemetry/api";
@@ -125,7 +126,7 @@ export class ChatConnection {
     this.#opened = true;
     span.addEvent("ws.open");
     span.setAttribute("ws.phase", "open");
-    metrics.record("websocketConnectionsActive", 1, { streamer_name: chatroom.streamerName, source: SOURCE });
+    metrics.hold("websocketConnectionsActive", 1, { streamer_name: chatroom.streamerName, source: SOURCE });
     if (this.#reconnectSpan) {
       this.#reconnectSpan.addEvent("ws.open");
       this.#reconnectSpan.end();
@@ -189,7 +190,7 @@ export class ChatConnection {
     if (this.#pingTimer !== undefined) clearInterval(this.#pingTimer);
     span.addEvent("ws.close", { "ws.close_code": code, "ws.close_reason": reason.slice(0, 120) });
     span.setAttributes({ "ws.phase": "close", "ws.close_code": code });
-    if (this.#opened) metrics.record("websocketConnectionsActive", -1, { streamer_name: chatroom.streamerName, source: SOURCE });
+    if (this.#opened) metrics.hold("websocketConnectionsActive", -1, { streamer_name: chatroom.streamerName, source: SOURCE });
     const serverAsked = code === CLOSE_CODES.reconnect || code === CLOSE_CODES.goingAway;
     if (!this.#closedByUs && !serverAsked) {
       const type: ErrorType = this.#opened ? "ws_closed_abnormally" : "ws_error";

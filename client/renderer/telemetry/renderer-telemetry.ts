@@ -16,7 +16,7 @@ import type { IpcSpanProcessor } from "./ipc-span-processor.ts";
 import { PerfWindow, RendererLogs } from "./renderer-logs.ts";
 import { RendererMetrics } from "./renderer-metrics.ts";
 import { createRendererTracing, RENDERER_PROPAGATOR, RENDERER_TRACER_NAME, rendererCarrier } from "./renderer-tracing.ts";
-import { startVitalsLoop } from "./vitals.ts";
+import { startVitalsLoop, VITALS_INTERVAL_MS } from "./vitals.ts";
 import { WebVitals } from "./web-vitals.ts";
 
 export { RENDERER_TRACER_NAME };
@@ -63,7 +63,7 @@ export function startRendererTelemetry(api: AppApi, options: { enabled: boolean;
     webVitals.report(logs);
     chatRender.report(logs);
   };
-  const stopVitals = startVitalsLoop(metrics, options.vitalsIntervalMs ?? 10_000, reportWindow);
+  const stopVitals = startVitalsLoop(metrics, options.vitalsIntervalMs ?? VITALS_INTERVAL_MS, reportWindow);
 
   const flush = async () => {
     reportWindow();

@@ -29,6 +29,9 @@ export function sampleVitals(metrics: RendererMetrics): void {
   metrics.record("domNodeCount", document.getElementsByTagName("*").length);
 }
 
+/** The vitals loop's interval (renderer-telemetry.ts). */
+export const VITALS_INTERVAL_MS = 10_000;
+
 /** Starts the loop (first sample at once; `onTick` from the first interval on); returns a stop function. */
 export function startVitalsLoop(metrics: RendererMetrics, intervalMs: number, onTick: () => void = () => undefined): () => void {
   sampleVitals(metrics);
