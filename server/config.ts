@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { KdfParams } from "./auth/passwords.ts";
 import { DEFAULT_KDF } from "./auth/passwords.ts";
+import { trustedProxyProblem } from "./limits/client-address.ts";
 import type { RateLimitConfig } from "./limits/rate-limits.ts";
 
 const bool = (fallback: boolean) =>
@@ -26,6 +27,21 @@ const portList = (fallback: string) =>
       const bad = ports.filter((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535);
       if (bad.length > 0) ctx.addIssue({ code: "custom", message: `must be comma-separated ports 1-65535; bad: ${bad.join(", ")}` });
       return ports.map(Number);
+    });
+
+/** "10.0.0.0/8, 203.0.113.7": addresses and CIDR blocks; unset or empty is none. */
+const cidrList = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const entries = (v ?? "")
+        .split(",")
+        .map((e) => e.trim())
+        .filter((e) => e !== "");
+      const problems = entries.map(trustedProxyProblem).filter((p) => p !== undefined);
+      if (problems.length > 0) ctx.addIssue({ code: "custom", message: `must be comma-separated IP addresses or CIDR blocks (e.g. "10.0.0.0/8, 2001:db8::/32"): ${problems.join("; ")}` });
+      return entries;
     });
 
 /** Origins of the Electron client: Chromium serialises a file:// page's opaque origin as "null". */
@@ -173,6 +189,14 @@ const ENV = z.object({
   CHAT_SERVER_RATE_WS_FRAMES_PER_SOCKET: rate("20/1s"),
   /** Buckets kept per rate-limit scope (least recently used evicted past it); ~150 B each. */
   CHAT_SERVER_RATE_MAX_KEYS: int(10_000, 16, 1_000_000),
+  /**
+   * The operator's load balancers and reverse proxies, as addresses and CIDR blocks. Only a
+   * request whose TCP peer is one of them has its client address taken from X-Forwarded-For
+   * (the rightmost entry that is not itself a trusted proxy) for the per-address rate limits.
+   * Default none: every client is keyed by its TCP peer, and the header is ignored, since
+   * anyone can send it. Behind a proxy left off this list, all clients share its one bucket.
+   */
+  CHAT_SERVER_TRUSTED_PROXIES: cidrList(),
 });
 
 export interface ServerConfig {
@@ -313,6 +337,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       wsFramesPerAddress: e.CHAT_SERVER_RATE_WS_FRAMES_PER_ADDRESS,
       wsFramesPerSocket: e.CHAT_SERVER_RATE_WS_FRAMES_PER_SOCKET,
       maxKeys: e.CHAT_SERVER_RATE_MAX_KEYS,
+      trustedProxies: e.CHAT_SERVER_TRUSTED_PROXIES,
     },
     store: { path: e.CHAT_SERVER_DB_PATH ?? ":memory:", synchronous: e.CHAT_SERVER_DB_SYNCHRONOUS },
     links: {

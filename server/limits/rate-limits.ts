@@ -3,6 +3,8 @@
 // 429 response, a socket sending frames too fast is closed (1008). What each scope refused and
 // evicted is counted here: the catalog has no rate-limit metric yet (429s are counted by
 // chat_server_http_requests{status_code="429"}); ChatServer.rateLimits exposes these counts.
+import type { IncomingMessage } from "node:http";
+import { ClientAddresses } from "./client-address.ts";
 import type { Rate } from "./token-bucket.ts";
 import { TokenBuckets } from "./token-bucket.ts";
 
@@ -23,6 +25,11 @@ export interface RateLimitConfig {
   readonly wsFramesPerSocket: Rate;
   /** Buckets kept per scope (LRU); ~150 B each. */
   readonly maxKeys: number;
+  /**
+   * Peers (addresses, CIDR blocks) whose X-Forwarded-For names the client (client-address.ts);
+   * empty: the per-address limits key on the TCP peer, whatever the request says.
+   */
+  readonly trustedProxies: readonly string[];
 }
 
 export const RATE_SCOPES = ["auth_address", "auth_account", "post_account", "bad_token_address", "ws_connect_address", "ws_frame_address", "ws_frame_socket"] as const;
@@ -43,6 +50,7 @@ export class RateLimits {
   readonly wsFramesPerAddress: TokenBuckets;
   /** Sockets closed for sending frames faster than wsFramesPerSocket. */
   #socketsLimited = 0;
+  readonly #clients: ClientAddresses;
 
   constructor(config: RateLimitConfig, now?: () => number) {
     this.config = config;
@@ -53,6 +61,12 @@ export class RateLimits {
     this.badTokensPerAddress = make(config.badTokensPerAddress);
     this.wsConnectsPerAddress = make(config.wsConnectsPerAddress);
     this.wsFramesPerAddress = make(config.wsFramesPerAddress);
+    this.#clients = new ClientAddresses(config.trustedProxies);
+  }
+
+  /** The per-address buckets' key for the client that sent `req` (HTTP request or WebSocket upgrade). */
+  clientKey(req: IncomingMessage): string {
+    return this.#clients.key(req);
   }
 
   /** A bucket for one socket's frames (one key, no LRU to speak of). */

@@ -21,7 +21,6 @@ import { SPAN_FAMILIES } from "../../catalog/index.ts";
 import { CLOSE_CODES, ClientFrame, EVENTS, type PresenceEvent, WS_PATH, chatroomChannel } from "../../protocol/index.ts";
 import { describeZodError } from "../http/errors.ts";
 import type { RateLimits } from "../limits/rate-limits.ts";
-import { addressKey } from "../limits/token-bucket.ts";
 import type { TokenBuckets } from "../limits/token-bucket.ts";
 import type { ChatState, User } from "../state.ts";
 import { ATTR_CHATROOM_ID, ATTR_CHAT_CLOSE_REASON, ATTR_CHAT_EVENT, ATTR_CHAT_SUBSCRIBERS } from "../telemetry/semconv.ts";
@@ -109,7 +108,7 @@ export class ChatHub {
       if (!originAllowed(origin, this.#opts.allowedOrigins)) {
         return refuseUpgrade(socket, "403 Forbidden", `origin ${JSON.stringify(origin)} may not open a WebSocket here`);
       }
-      const address = addressKey(req.socket.remoteAddress);
+      const address = this.#opts.limits.clientKey(req);
       const waitS = this.#opts.limits.wsConnectsPerAddress.take(address);
       if (waitS > 0) {
         return refuseUpgrade(socket, "429 Too Many Requests", `too many WebSocket connections from this address; retry in ${waitS} s`, { "Retry-After": String(waitS) });
