@@ -16,6 +16,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const ACCOUNT_ROUTES = [
   ["POST", "/api/auth/register"],
   ["POST", "/api/auth/sign-out"],
+  ["POST", "/api/auth/password"],
 ] as const;
 
 /** Shortest password accepted at registration, in characters (NIST SP 800-63B asks for at least 8). */
@@ -47,6 +48,17 @@ export const RegisterRequest = z
     const problem = passwordProblem(v.username, v.password);
     if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
   });
+
+/**
+ * Password change, by a signed-in user (bearer token): the current password, checked like a
+ * sign-in, and the new one, which must pass passwordProblem for the user's name and differ from
+ * the current one (checked by the server, which knows the name). Answered 204: the session that
+ * asked stays signed in, every other session of the user is revoked.
+ */
+export const ChangePasswordRequest = z.object({
+  currentPassword: z.string().min(1, "password is empty").max(MAX_PASSWORD_LENGTH, `password is longer than ${MAX_PASSWORD_LENGTH} characters`),
+  newPassword: z.string(),
+});
 
 /** What register (201) and sign-in (200) answer: a bearer token for a new session, and the user. */
 export const SignInResponse = z.object({ token: z.string(), user: z.object({ id: z.string(), username: z.string() }) });
@@ -148,6 +160,7 @@ export const ErrorResponse = z.object({ error: z.object({ code: z.string(), mess
 
 export type SignInRequest = z.infer<typeof SignInRequest>;
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 export type SignInResponse = z.infer<typeof SignInResponse>;
 export type Chatroom = z.infer<typeof Chatroom>;
 export type Emote = z.infer<typeof Emote>;

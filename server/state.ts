@@ -77,6 +77,9 @@ function prepare(db: DatabaseSync) {
     touchSession: q("UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?"),
     deleteSession: q("DELETE FROM sessions WHERE token_hash = ?"),
     deleteUserSessions: q("DELETE FROM sessions WHERE user_id = ?"),
+    deleteOtherSessions: q("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?"),
+    // Compare-and-set: a change that raced another one (both checked the old hash) loses.
+    setPasswordHash: q("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS ?"),
     sweepSessions: q("DELETE FROM sessions WHERE created_ms <= ? OR last_used_ms <= ?"),
     countSessions: q("SELECT count(*) AS n FROM sessions"),
     countUserSessions: q("SELECT count(*) AS n FROM sessions WHERE user_id = ?"),
@@ -221,6 +224,19 @@ export class ChatState {
   /** Ends every session of a user (password change, account compromise); how many. */
   revokeAllSessions(userId: string): number {
     return Number(this.#q.deleteUserSessions.run(Number(userId)).changes);
+  }
+
+  /**
+   * Replaces a user's password hash, if it is still `expected` (what the caller verified the
+   * current password against), and revokes every session of theirs but `keepToken`'s, in one
+   * transaction. How many sessions were revoked, or undefined when the hash had changed since
+   * (another password change won): then nothing is written.
+   */
+  changePassword(userId: string, expected: string | undefined, passwordHash: string, keepToken: string): number | undefined {
+    return this.#transaction(() => {
+      if (Number(this.#q.setPasswordHash.run(passwordHash, Number(userId), expected ?? null).changes) === 0) return undefined;
+      return Number(this.#q.deleteOtherSessions.run(Number(userId), hashToken(keepToken)).changes);
+    });
   }
 
   /** Deletes expired sessions (the server runs this periodically); how many. */

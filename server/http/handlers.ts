@@ -5,12 +5,17 @@
 // sign-in checks it and answers the same 401 for an unknown user, an account without a
 // password and a wrong password, after the same KDF work, so neither the answer nor its
 // timing says which names exist. Sessions expire and are capped per user (state.ts); sign-out
-// revokes one. Rate limits (limits/rate-limits.ts) answer 429 with Retry-After: sign-in and
+// revokes one. A password change needs the session and the current password (checked as at
+// sign-in, and counted like a failed sign-in when wrong), and revokes every other session of
+// the user; the one that asked stays valid, so the client that changed it is not signed out.
+// Rate limits (limits/rate-limits.ts) answer 429 with Retry-After: sign-in and
 // registration per address and failed sign-ins per account, posts per account, requests with
-// a bad or missing token per address.
+// a bad or missing token per address. "Address" is the TCP peer, or behind a configured trusted
+// proxy the client X-Forwarded-For names (limits/client-address.ts).
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import {
+  ChangePasswordRequest,
   EVENTS,
   MAX_BODY_BYTES,
   MAX_HISTORY_PAGE,
@@ -18,6 +23,7 @@ import {
   RegisterRequest,
   SignInRequest,
   checkReplyFields,
+  passwordProblem,
 } from "../../protocol/index.ts";
 import type {
   ChatroomResponse,
@@ -32,7 +38,6 @@ import type {
 import { KdfBusyError } from "../auth/passwords.ts";
 import type { PasswordHasher } from "../auth/passwords.ts";
 import type { RateLimits } from "../limits/rate-limits.ts";
-import { addressKey } from "../limits/token-bucket.ts";
 import type { TokenBuckets } from "../limits/token-bucket.ts";
 import { extractUrls } from "../links/extract-urls.ts";
 import type { LinkProcessor } from "../links/processor.ts";
@@ -69,9 +74,6 @@ type Handler = (c: HandlerContext) => Promise<ApiResult> | ApiResult;
 
 const ok = <T>(body: T, status = 200): ApiResult => ({ status, body });
 
-/** The bucket's key for the client that sent `req`: its address (an IPv6 one by /64). */
-const clientAddress = (req: IncomingMessage) => addressKey(req.socket.remoteAddress);
-
 /** Takes a token from `buckets` for `key`, or throws 429 with Retry-After naming the limit. */
 function limit(buckets: TokenBuckets, key: string, what: string): void {
   const waitS = buckets.take(key);
@@ -86,7 +88,7 @@ function authenticate({ req, deps }: HandlerContext): { user: User; token: strin
   const header = req.headers.authorization;
   const challenge = { "www-authenticate": 'Bearer realm="kicktalk-chat-server"' };
   const refuse = (err: ApiError): never => {
-    limit(deps.limits.badTokensPerAddress, clientAddress(req), "too many requests without a valid token from this address");
+    limit(deps.limits.badTokensPerAddress, deps.limits.clientKey(req), "too many requests without a valid token from this address");
     throw err;
   };
   if (header === undefined) return refuse(new ApiError(401, "missing_token", "Authorization header is missing; send 'Bearer <token>' from sign-in", challenge));
@@ -113,7 +115,7 @@ async function kdf<T>(work: () => Promise<T>): Promise<T> {
 const INVALID_CREDENTIALS = () => new ApiError(401, "invalid_credentials", "username or password is wrong");
 
 async function register({ req, deps }: HandlerContext): Promise<ApiResult> {
-  limit(deps.limits.authPerAddress, clientAddress(req), "too many sign-in and registration attempts from this address");
+  limit(deps.limits.authPerAddress, deps.limits.clientKey(req), "too many sign-in and registration attempts from this address");
   const parsed = RegisterRequest.safeParse(await readJsonBody(req, MAX_BODY_BYTES));
   if (!parsed.success) {
     const weak = parsed.error.issues.find((i) => i.path[0] === "password" && i.code === "custom");
@@ -132,7 +134,7 @@ async function register({ req, deps }: HandlerContext): Promise<ApiResult> {
 }
 
 async function signIn({ req, deps }: HandlerContext): Promise<ApiResult> {
-  limit(deps.limits.authPerAddress, clientAddress(req), "too many sign-in and registration attempts from this address");
+  limit(deps.limits.authPerAddress, deps.limits.clientKey(req), "too many sign-in and registration attempts from this address");
   const { username, password } = parseBody(SignInRequest, await readJsonBody(req, MAX_BODY_BYTES));
   // Every attempt takes a token of the account's bucket; a good one gives it back.
   const accountKey = username.toLowerCase();
@@ -143,6 +145,32 @@ async function signIn({ req, deps }: HandlerContext): Promise<ApiResult> {
   deps.limits.authPerAccount.refund(accountKey);
   const token = deps.state.openSession(account.user.id);
   return ok<SignInResponse>({ token, user: { id: account.user.id, username: account.user.username } });
+}
+
+/**
+ * POST /api/auth/password. The order of checks: the session (a bad token counts as one), the
+ * address's sign-in budget, the body and the new password's policy (neither needs the current
+ * password, so a 400 says nothing about it), then the account's failed-sign-in budget, shared
+ * with sign-in so a stolen token guesses no faster than a sign-in form, and the KDF.
+ */
+async function changePassword(c: HandlerContext): Promise<ApiResult> {
+  const { req, deps } = c;
+  const { user, token } = authenticate(c);
+  limit(deps.limits.authPerAddress, deps.limits.clientKey(req), "too many sign-in and registration attempts from this address");
+  const { currentPassword, newPassword } = parseBody(ChangePasswordRequest, await readJsonBody(req, MAX_BODY_BYTES));
+  const problem = newPassword === currentPassword ? "new password must differ from the current one" : passwordProblem(user.username, newPassword);
+  if (problem !== undefined) throw new ApiError(400, "weak_password", `newPassword: ${problem}`);
+  const accountKey = user.username.toLowerCase();
+  limit(deps.limits.authPerAccount, accountKey, "too many failed sign-ins for this account");
+  const stored = deps.state.account(user.username)?.passwordHash;
+  // 403, not 401: the token is good (a 401 tells clients to sign in again); the password is not.
+  if (!(await kdf(() => deps.passwords.verify(currentPassword, stored)))) throw new ApiError(403, "invalid_credentials", "current password is wrong");
+  deps.limits.authPerAccount.refund(accountKey);
+  const hash = await kdf(() => deps.passwords.hash(newPassword));
+  if (deps.state.changePassword(user.id, stored, hash, token) === undefined) {
+    throw new ApiError(409, "password_changed", "the password was changed by another request meanwhile; sign in with the new one");
+  }
+  return { status: 204, body: undefined };
 }
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -214,6 +242,7 @@ async function postMessage(c: HandlerContext): Promise<ApiResult> {
 export const HANDLERS: Readonly<Record<RouteKey, Handler>> = {
   "POST /api/auth/register": register,
   "POST /api/auth/sign-in": signIn,
+  "POST /api/auth/password": changePassword,
   "POST /api/auth/sign-out": (c) => {
     c.deps.state.revokeSession(authenticate(c).token);
     return { status: 204, body: undefined };

@@ -10,9 +10,9 @@ import { ATTR_URL_PATH } from "./semconv.ts";
 
 /**
  * Paths whose requests are always sampled: registration and sign-in are rare (rate-limited per
- * address) and the start of every session.
+ * address) and the start of every session; a password change is as rare, and revokes sessions.
  */
-export const FORCED_PATHS: ReadonlySet<string> = new Set(["/api/auth/sign-in", "/api/auth/register"]);
+export const FORCED_PATHS: ReadonlySet<string> = new Set(["/api/auth/sign-in", "/api/auth/register", "/api/auth/password"]);
 
 /** Turns "drop" into "record but do not export", so the tail buffer can still decide. */
 class RecordOnlyWhenDropped implements Sampler {
