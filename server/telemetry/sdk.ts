@@ -31,6 +31,7 @@ import { PROCESS_TYPES, SERVER_SERVICE } from "../../catalog/index.ts";
 import type { ServerConfig } from "../config.ts";
 import { SCOPE_VERSION, createServerTelemetry } from "./api-telemetry.ts";
 import { UnboundEmitterContextManager } from "./context-manager.ts";
+import { LeanRootPropagator } from "./lean-context.ts";
 import { ChatServerSampler } from "./sampling.ts";
 import type { TailBuffer } from "./tail-buffer.ts";
 import { TailSamplingTracerProvider } from "./tail-tracer.ts";
@@ -113,9 +114,10 @@ export function startTelemetry(config: ServerConfig, overrides: TelemetryOverrid
   });
   // What NodeSDK.start() registers: AsyncLocalStorage context (without EventEmitter binding:
   // context-manager.ts says why), W3C trace context + baggage propagation (its default), and
-  // the three providers as the API globals.
+  // the three providers as the API globals. The propagator extracts each request's context onto
+  // a LeanContext instead of the API's ROOT_CONTEXT (lean-context.ts says why).
   context.setGlobalContextManager(new UnboundEmitterContextManager().enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  propagation.setGlobalPropagator(new LeanRootPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] })));
   metrics.setGlobalMeterProvider(meterProvider);
   trace.setGlobalTracerProvider(tracerProvider);
   logs.setGlobalLoggerProvider(loggerProvider);
