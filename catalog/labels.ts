@@ -67,6 +67,7 @@ export const API_ENDPOINTS = [
   "/api/auth/register",
   "/api/auth/sign-in",
   "/api/auth/sign-out",
+  "/api/auth/password",
   "/api/chatrooms",
   "/api/chatrooms/:id",
   "/api/chatrooms/:id/emotes",
