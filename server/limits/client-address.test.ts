@@ -4,12 +4,12 @@
 // plays the proxy (127.0.0.1 trusted) or a stranger (127.0.0.1 not trusted); each uses the
 // default sign-in limit, 20 per address per minute.
 import { afterEach, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
 import { api, testConfig } from "../testing/test-server.ts";
+import { upgradeStatus } from "../testing/ws-client.ts";
 import { ClientAddresses, MAX_FORWARDED_HOPS } from "./client-address.ts";
 
 /** The server's default per-address sign-in limit (20/60s), the other limits lifted. */
@@ -94,20 +94,7 @@ describe("behind a trusted proxy (127.0.0.1, the test client)", () => {
   it("applies to WebSocket upgrades too", async () => {
     server = await serverWith({ CHAT_SERVER_TRUSTED_PROXIES: "127.0.0.1", CHAT_SERVER_RATE_WS_CONNECTS_PER_ADDRESS: "2/60s" });
     const url = server.wsUrl;
-    /** 101 when the socket opened, else the status the upgrade was refused with. */
-    const upgrade = (forwarded: string) =>
-      new Promise<number>((resolve) => {
-        const ws = new WebSocket(url, { headers: { "x-forwarded-for": forwarded } });
-        ws.once("open", () => {
-          resolve(101);
-          ws.terminate();
-        });
-        ws.once("unexpected-response", (_req, res) => {
-          resolve(res.statusCode ?? 0);
-          ws.terminate();
-        });
-        ws.once("error", () => resolve(-1));
-      });
+    const upgrade = (forwarded: string) => upgradeStatus(url, { "x-forwarded-for": forwarded });
     expect([await upgrade("203.0.113.1"), await upgrade("203.0.113.1"), await upgrade("203.0.113.1")]).toEqual([101, 101, 429]);
     expect(await upgrade("203.0.113.2")).toBe(101);
   });

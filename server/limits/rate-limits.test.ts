@@ -10,6 +10,7 @@ import type { ChatServer } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { createServerTelemetry } from "../telemetry/api-telemetry.ts";
 import { TEST_PASSWORD, api, signUp } from "../testing/test-server.ts";
+import { upgradeStatus } from "../testing/ws-client.ts";
 import { TokenBuckets, addressKey } from "./token-bucket.ts";
 
 /** The server's defaults, but a 2^10 KDF so the requests that pass are quick. */
@@ -97,24 +98,7 @@ describe("bad tokens and WebSockets from one address, default limits", () => {
   });
 
   it("WebSocket upgrades: 60 a minute per address, the rest refused with 429", async () => {
-    const outcomes = await Promise.all(
-      Array.from(
-        { length: 100 },
-        () =>
-          new Promise<number>((resolve) => {
-            const ws = new WebSocket(server.wsUrl);
-            ws.once("open", () => {
-              resolve(101);
-              ws.terminate();
-            });
-            ws.once("unexpected-response", (_req, res) => {
-              resolve(res.statusCode ?? 0);
-              ws.terminate();
-            });
-            ws.once("error", () => resolve(-1));
-          }),
-      ),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 100 }, () => upgradeStatus(server.wsUrl)));
     expect(outcomes.filter((s) => s === 101)).toHaveLength(60);
     expect(outcomes.filter((s) => s === 429)).toHaveLength(40);
   });

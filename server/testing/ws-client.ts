@@ -72,3 +72,19 @@ export async function subscribeTo(s: TestSocket, chatroomId: string, auth?: stri
   s.send({ event: EVENTS.subscribe, data: { channel, ...(auth ? { auth } : {}) } });
   await s.next(EVENTS.subscriptionSucceeded, (_d, f) => f.channel === channel);
 }
+
+/** 101 when an upgrade to `url` opened (the socket is then closed), else the status it was refused with; -1 on a socket error. */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once("open", () => {
+      resolve(101);
+      ws.terminate();
+    });
+    ws.once("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once("error", () => resolve(-1));
+  });
+}
