@@ -3,7 +3,7 @@
 // per flush). Sums add, histograms add bucket by bucket, gauges keep the newer value; the
 // folded point spans from the older start to the newer end, so it stays in order for the
 // collector's deltatocumulative. Points are matched by scope, metric and attribute set.
-import type { OtlpScopeJson } from "./otlp-json.ts";
+import { attributesKey, scopeKey, type OtlpScopeJson } from "./otlp-json.ts";
 
 type Num = number | string | undefined;
 interface Point {
@@ -28,8 +28,6 @@ interface Metric {
 
 const num = (v: Num): number => (v === undefined ? 0 : Number(v));
 const minNanos = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : BigInt(a) <= BigInt(b) ? a : b);
-const attrKey = (p: Point) =>
-  JSON.stringify((p.attributes ?? []).map((a) => [a.key, a.value]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 const pointsOf = (m: Metric): Point[] => m.sum?.dataPoints ?? m.histogram?.dataPoints ?? m.gauge?.dataPoints ?? [];
 
 function sameBounds(a: Point, b: Point): boolean {
@@ -69,19 +67,18 @@ export function mergeDeltaScopes(older: readonly OtlpScopeJson[], newer: readonl
   const scopes = new Map<string, { scope: OtlpScopeJson; metrics: Map<string, { metric: Metric; points: Map<string, Point> }> }>();
   for (const snapshot of [older, newer]) {
     for (const s of snapshot) {
-      const sKey = `${s.scope?.name ?? ""}@${s.scope?.version ?? ""}`;
-      let scope = scopes.get(sKey);
-      if (!scope) scopes.set(sKey, (scope = { scope: s, metrics: new Map() }));
+      let scope = scopes.get(scopeKey(s));
+      if (!scope) scopes.set(scopeKey(s), (scope = { scope: s, metrics: new Map() }));
       for (const m of (s.metrics ?? []) as Metric[]) {
         const kind = m.sum ? "sum" : m.histogram ? "histogram" : "gauge";
         const have = scope.metrics.get(m.name);
         if (!have) {
-          scope.metrics.set(m.name, { metric: m, points: new Map(pointsOf(m).map((p) => [attrKey(p), p])) });
+          scope.metrics.set(m.name, { metric: m, points: new Map(pointsOf(m).map((p) => [attributesKey(p.attributes), p])) });
           continue;
         }
         have.metric = m; // the newer description, unit and temporality
         for (const p of pointsOf(m)) {
-          const k = attrKey(p);
+          const k = attributesKey(p.attributes);
           const prev = have.points.get(k);
           have.points.set(k, prev ? foldPoint(kind, prev, p) : p);
         }

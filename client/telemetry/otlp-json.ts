@@ -164,3 +164,10 @@ export function metricPoints(scopes: OtlpScopeJson[], name: string): { value: nu
     }
   return out;
 }
+
+/** A point's identity within its metric: its attributes, in any order. */
+export const attributesKey = (attributes: readonly { key: string; value: unknown }[] | undefined): string =>
+  JSON.stringify((attributes ?? []).map((a) => [a.key, a.value]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+
+/** A scope's identity: name and version (points of two releases never mix). */
+export const scopeKey = (s: OtlpScopeJson): string => `${s.scope?.name ?? ""}@${s.scope?.version ?? ""}`;

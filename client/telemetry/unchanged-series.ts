@@ -4,9 +4,9 @@
 // failed send) would reach Prometheus as a single sample: rate() and increase() need two, and
 // the series would go stale after 5 minutes. So every sum and histogram series this process has
 // exported is exported again in each collection, with a zero delta when it did not change: the
-// stream keeps one sample per flush, exactly as cumulative export had it. Gauges are observed in
-// every collection anyway. The registry is bounded by the catalog's label caps.
-import type { OtlpScopeJson } from "./otlp-json.ts";
+// stream keeps one sample per flush, exactly as cumulative export had it. (The client has no
+// gauges: the catalog refuses them.) The registry is bounded by MAX_RESENT_SERIES.
+import { attributesKey, scopeKey, type OtlpScopeJson } from "./otlp-json.ts";
 
 type Kv = { key: string; value: unknown };
 interface Point {
@@ -27,11 +27,12 @@ interface Known {
   /** The metric without its points: name, unit, description, temporality. */
   shape: Metric;
   kind: "sum" | "histogram";
-  /** Per attribute set: its attributes, bounds (histograms) and the end of its last delta. */
-  series: Map<string, { attributes: Kv[]; explicitBounds?: number[]; lastTime: string }>;
+  /**
+   * Per attribute set: its attributes, bounds (histograms), the end of its last delta, and the
+   * collection that last carried it.
+   */
+  series: Map<string, { attributes: Kv[]; explicitBounds?: number[]; lastTime: string; seenIn: number }>;
 }
-
-const attrKey = (attrs: Kv[] | undefined) => JSON.stringify((attrs ?? []).map((a) => [a.key, a.value]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 
 /** The latest point time in a collection (all of one SDK collection share it). */
 function collectionTime(scopes: OtlpScopeJson[]): string | undefined {
@@ -56,6 +57,7 @@ export class UnchangedSeries {
   /** scope name@version → metric name → what was exported. */
   readonly #known = new Map<string, { scope: OtlpScopeJson["scope"]; metrics: Map<string, Known> }>();
   #size = 0;
+  #collections = 0;
 
   /**
    * Adds, in place, a zero delta for every known series the collection lacks, and learns the new
@@ -65,8 +67,7 @@ export class UnchangedSeries {
   complete(scopes: OtlpScopeJson[]): OtlpScopeJson[] {
     const now = collectionTime(scopes);
     if (now === undefined) return scopes;
-    const seen = new Set<string>();
-    const scopeKey = (s: OtlpScopeJson) => `${s.scope?.name ?? ""}@${s.scope?.version ?? ""}`;
+    const collection = ++this.#collections;
     for (const s of scopes) {
       let scope = this.#known.get(scopeKey(s));
       if (!scope) this.#known.set(scopeKey(s), (scope = { scope: s.scope, metrics: new Map() }));
@@ -79,21 +80,20 @@ export class UnchangedSeries {
           scope.metrics.set(m.name, (known = { shape: { ...m, [kind]: body }, kind, series: new Map() }));
         }
         for (const p of m[kind]!.dataPoints ?? []) {
-          const k = attrKey(p.attributes);
-          seen.add(`${scopeKey(s)}\u0000${m.name}\u0000${k}`);
+          const k = attributesKey(p.attributes);
           if (!known.series.has(k)) {
             if (this.#size >= MAX_RESENT_SERIES) continue;
             this.#size++;
           }
-          known.series.set(k, { attributes: p.attributes ?? [], ...(p.explicitBounds ? { explicitBounds: p.explicitBounds } : {}), lastTime: p.timeUnixNano ?? now });
+          known.series.set(k, { attributes: p.attributes ?? [], ...(p.explicitBounds ? { explicitBounds: p.explicitBounds } : {}), lastTime: p.timeUnixNano ?? now, seenIn: collection });
         }
       }
     }
     for (const [sKey, scope] of this.#known) {
       for (const [name, known] of scope.metrics) {
         const zeros: Point[] = [];
-        for (const [k, series] of known.series) {
-          if (seen.has(`${sKey}\u0000${name}\u0000${k}`)) continue;
+        for (const series of known.series.values()) {
+          if (series.seenIn === collection) continue;
           const span = { attributes: series.attributes, startTimeUnixNano: series.lastTime, timeUnixNano: now };
           const bounds = series.explicitBounds ?? [];
           zeros.push(known.kind === "sum" ? { ...span, asDouble: 0 } : { ...span, count: 0, sum: 0, bucketCounts: [...bounds, 0].map(() => 0), explicitBounds: bounds });
