@@ -3,7 +3,7 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { mergeDeltaScopes } from "./delta-merge.ts";
-import type { OtlpScopeJson } from "./otlp-json.ts";
+import { metricPoints, type OtlpScopeJson } from "./otlp-json.ts";
 import { createTelemetry } from "./telemetry.ts";
 import { type FakeGateway, startFakeGateway } from "./testing/fake-gateway.ts";
 import { testConfig } from "./testing/test-config.ts";
@@ -53,7 +53,7 @@ describe("mergeDeltaScopes", () => {
 
 type MetricsBody = { resourceMetrics: { scopeMetrics: { metrics: { name: string; sum?: { aggregationTemporality: number; dataPoints: { asDouble?: number; asInt?: number }[] } }[] }[] }[] };
 const errorsIn = (body: MetricsBody) =>
-  body.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)).filter((m) => m.name === "kicktalk_errors").flatMap((m) => m.sum!.dataPoints).reduce((n, p) => n + Number(p.asDouble ?? p.asInt), 0);
+  metricPoints(body.resourceMetrics.flatMap((rm) => rm.scopeMetrics) as OtlpScopeJson[], "kicktalk_errors").reduce((n, p) => n + p.value, 0);
 
 describe("the client journals deltas (against a fake gateway)", () => {
   let gw: FakeGateway;

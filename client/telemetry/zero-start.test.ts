@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CLIENT_SIDE_METRICS, createInstruments, startCountersAtZero, ZERO_STARTED, zeroStartedLabelSets, zeroStartedScopes } from "./instruments.ts";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { ManualMetricReader } from "./manual-reader.ts";
-import { metricsToScopes } from "./otlp-json.ts";
+import { metricPoints, metricsToScopes, type OtlpScopeJson } from "./otlp-json.ts";
 import { createTelemetry } from "./telemetry.ts";
 import { type FakeGateway, startFakeGateway } from "./testing/fake-gateway.ts";
 import { inMemoryMetrics } from "./testing/in-memory.ts";
@@ -85,25 +85,13 @@ describe("counters started at zero (in-memory metric exporter)", () => {
   });
 });
 
-type Kv = { key: string; value: Record<string, unknown> };
-interface MetricJson {
-  name: string;
-  sum?: { dataPoints: { attributes?: Kv[]; asInt?: string | number; asDouble?: number }[] };
-}
-
 /** Delta values of one series in the order the gateway received them (one per journaled entry). */
 function seriesValues(gw: FakeGateway, name: string, attrs: Record<string, string>): number[] {
-  const out: number[] = [];
-  for (const r of gw.requests.filter((r) => r.path === "/v1/metrics")) {
-    const rms = r.body.resourceMetrics as { scopeMetrics: { metrics: MetricJson[] }[] }[];
-    for (const m of rms.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)).filter((m) => m.name === name)) {
-      for (const p of m.sum?.dataPoints ?? []) {
-        const flat = Object.fromEntries((p.attributes ?? []).map((kv) => [kv.key, String(Object.values(kv.value)[0])]));
-        if (JSON.stringify(flat) === JSON.stringify(attrs)) out.push(Number(p.asInt ?? p.asDouble));
-      }
-    }
-  }
-  return out;
+  return gw.requests
+    .filter((r) => r.path === "/v1/metrics")
+    .flatMap((r) => metricPoints((r.body.resourceMetrics as { scopeMetrics: OtlpScopeJson[] }[]).flatMap((rm) => rm.scopeMetrics), name))
+    .filter((p) => JSON.stringify(p.attributes) === JSON.stringify(attrs))
+    .map((p) => p.value);
 }
 
 describe("a session that records one fatal error and exits (against a fake gateway)", () => {
