@@ -82,7 +82,7 @@ import type {
 const SCOPE_MAIN = "kicktalk-main";
 const SCOPE_RENDERER = "kicktalk-renderer";
 const JOURNAL_FILE = "journal.jsonl";
-/** Supersede-key prefix of metric delta entries (the only entries collectMetrics folds into). */
+/** Supersede-key prefix of metric delta entries (which of them may be folded into: collectMetrics). */
 const DELTA_KEY = "metrics:delta:";
 
 const NOTHING_RELAYED: RelayResult = { accepted: 0, dropped: 0, problem: null };
