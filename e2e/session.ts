@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchClientHarness } from "../client/harness/harness.ts";
+import { UNTHROTTLED } from "../client/telemetry/testing/test-config.ts";
 import { ensureAccount, runScriptedSession, writeUpdateFeed, type SessionResult } from "../client/harness/session.ts";
 import type { LinkStatus } from "../protocol/index.ts";
 import { liveStackState, type StackEndpoints } from "../stack/clients/backends.ts";
@@ -110,7 +111,7 @@ export async function runE2eSession(stack: StackEndpoints, log: (line: string) =
       chatServerUrl: server.url,
       env: { KICKTALK_UPDATE_FEED_DIR: feedDir },
       windowQuery: { backoffMs: "50" },
-      telemetryOverrides: { enabled: true, endpoint: gateway.url, sampleRatio: 1, flushIntervalMs: 1000, healthCheckIntervalMs: 1000 },
+      telemetryOverrides: { enabled: true, endpoint: gateway.url, sampleRatio: 1, sampledTracesPerMinute: UNTHROTTLED, flushIntervalMs: 1000, healthCheckIntervalMs: 1000 },
       onPageError: (m) => pageErrors.push(m),
     });
     log("client harness up (main in Node, renderer in Chromium); running the scripted session");

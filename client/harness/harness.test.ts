@@ -13,6 +13,7 @@ import { startChatServer, type ChatServer } from "../../server/app.ts";
 import { startTelemetry, type RunningTelemetry } from "../../server/telemetry/sdk.ts";
 import { testConfig as serverTestConfig } from "../../server/testing/test-server.ts";
 import { launchClientHarness, type ClientHarness } from "./harness.ts";
+import { UNTHROTTLED } from "../telemetry/testing/test-config.ts";
 import { runCoverageSteps, runScriptedSession, writeUpdateFeed, type CoverageResult, type SessionResult } from "./session.ts";
 import type { FlatLogRecord } from "../../queries/evaluate/otlp-records.ts";
 
@@ -27,7 +28,7 @@ async function harness(enabled: boolean, gateway: TestCollector = collector): Pr
     chatServerUrl: server.url,
     env: { KICKTALK_UPDATE_FEED_DIR: feedDir },
     windowQuery: { backoffMs: "50" },
-    telemetryOverrides: { enabled, endpoint: gateway.otlpHttpEndpoint, sampleRatio: 1, flushIntervalMs: 300 },
+    telemetryOverrides: { enabled, endpoint: gateway.otlpHttpEndpoint, sampleRatio: 1, sampledTracesPerMinute: UNTHROTTLED, flushIntervalMs: 300 },
     telemetryDeps: { registerGlobal: false },
     onPageError: (m) => pageErrors.push(m),
   });

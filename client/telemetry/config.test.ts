@@ -53,6 +53,16 @@ describe("loadTelemetryConfig", () => {
     expect(problems.join()).not.toContain("sekrit");
   });
 
+  it("reads the per-minute trace cap, refusing a value that would switch it off or overflow", () => {
+    expect(loadTelemetryConfig({}, settings).config.sampledTracesPerMinute).toBe(30);
+    expect(loadTelemetryConfig({ KICKTALK_SAMPLED_TRACES_PER_MINUTE: "120" }, settings).config.sampledTracesPerMinute).toBe(120);
+    for (const bad of ["0", "-5", "1e9", "lots"]) {
+      const { config, problems } = loadTelemetryConfig({ KICKTALK_SAMPLED_TRACES_PER_MINUTE: bad }, settings);
+      expect(problems).toEqual([`KICKTALK_SAMPLED_TRACES_PER_MINUTE: "${bad}" is not a number in [1, 1000000]`]);
+      expect(config.enabled).toBe(false);
+    }
+  });
+
   it("rejects non-HTTP endpoints and credentials in the URL", () => {
     expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://x:4317" }, settings).problems[0]).toContain("protocol grpc:");
     expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://u:p@x" }, settings).problems[0]).toContain("credentials");

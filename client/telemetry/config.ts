@@ -15,6 +15,8 @@ export const DEFAULT_CONFIG: TelemetryConfig = {
   deploymentEnvironment: "",
   dataDir: "",
   sampleRatio: 0.1,
+  // 30 per process (main, renderer): at most ~10 sampled traces per 10 s flush per install.
+  sampledTracesPerMinute: 30,
   slowSpanThresholdMs: 1000,
   forceSampledSpans: ["main_startup_boot"],
   flushIntervalMs: 10_000,
@@ -124,6 +126,8 @@ export function loadTelemetryConfig(
   if (sampler === "always_on" || sampler === "parentbased_always_on") config.sampleRatio = 1;
   else if (sampler === "always_off" || sampler === "parentbased_always_off") config.sampleRatio = 0;
   else if (ratio !== undefined) config.sampleRatio = ratio;
+  const tracesPerMinute = parseNumber(env, "KICKTALK_SAMPLED_TRACES_PER_MINUTE", 1, 1_000_000, problems);
+  if (tracesPerMinute !== undefined) config.sampledTracesPerMinute = tracesPerMinute;
   const interval = parseNumber(env, "OTEL_BSP_SCHEDULE_DELAY", 100, 600_000, problems);
   if (interval !== undefined) config.flushIntervalMs = interval;
   const attrLen = parseNumber(env, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 16, 65_536, problems);

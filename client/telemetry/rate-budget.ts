@@ -1,6 +1,7 @@
-// A token bucket per kind of renderer telemetry: the renderer is not trusted to be
-// well-behaved (issue 11: 300 dialogs, forged fatal errors, floods). Refills continuously;
-// the clock is injected, so tests prove minutes of limits without waiting.
+// A token bucket: one per kind of renderer telemetry, since the renderer is not trusted to be
+// well-behaved (issue 11: 300 dialogs, forged fatal errors, floods), and one per process for
+// the sampler's cap on sampled traces (sampler.ts). Refills continuously; the clock is
+// injected, so tests prove minutes of limits without waiting.
 
 /** Items per minute the renderer may hand to main, per kind; bursts up to one minute's worth. */
 export const RENDERER_BUDGETS_PER_MINUTE = {
@@ -14,21 +15,24 @@ export const RENDERER_BUDGETS_PER_MINUTE = {
 
 export class RateBudget {
   readonly #perMinute: number;
+  readonly #burst: number;
   readonly #now: () => number;
   #tokens: number;
   #last: number;
 
-  constructor(perMinute: number, now: () => number) {
+  /** `burst`: most tokens held at once (default: one minute's worth). */
+  constructor(perMinute: number, now: () => number, burst = perMinute) {
     this.#perMinute = perMinute;
+    this.#burst = burst;
     this.#now = now;
-    this.#tokens = perMinute;
+    this.#tokens = burst;
     this.#last = now();
   }
 
   /** Takes up to `n` tokens; returns how many were granted. */
   take(n: number): number {
     const t = this.#now();
-    this.#tokens = Math.min(this.#perMinute, this.#tokens + ((t - this.#last) / 60_000) * this.#perMinute);
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((t - this.#last) / 60_000) * this.#perMinute);
     this.#last = t;
     const granted = Math.max(0, Math.min(n, Math.floor(this.#tokens)));
     this.#tokens -= granted;

@@ -67,4 +67,33 @@ describe("CriticalAwareSampler + shouldExport", () => {
     span.end();
     expect(switchable.exporter.getFinishedSpans()).toEqual([]);
   });
+
+  it("caps new sampled traces per minute; children, forced and failed spans pass the cap", () => {
+    let t = 0;
+    const capped = inMemoryTracing({ ratio: 1, tracesPerMinute: 30, now: () => t });
+    const sampled = (span: { spanContext(): { traceFlags: number } }) => (span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+    // A burst: ten seconds' worth (5) is sampled, the rest recorded unsampled.
+    const roots = Array.from({ length: 40 }, () => capped.tracer.startSpan("lexical:keydown"));
+    expect(roots.filter(sampled)).toHaveLength(5);
+    // A sampled root's children stay sampled, however many: the cap counts traces, not spans.
+    const parent = trace.setSpan(context.active(), roots[0]!);
+    const children = Array.from({ length: 20 }, () => capped.tracer.startSpan("ipc:chat:send-message", {}, parent));
+    expect(children.every(sampled)).toBe(true);
+    // Startup is forced whatever the cap; a throttled root that fails is still exported.
+    expect(sampled(capped.tracer.startSpan("main_startup_boot"))).toBe(true);
+    const failed = capped.tracer.startSpan("lexical:send");
+    expect(sampled(failed)).toBe(false);
+    failed.setStatus({ code: SpanStatusCode.ERROR, message: "500" });
+    failed.end();
+    expect(capped.exporter.getFinishedSpans().map((s) => s.name)).toEqual(["lexical:send"]);
+    // Over a minute the cap refills at its rate: 30 a minute, never more than the burst at once.
+    let later = 0;
+    for (let s = 0; s < 60; s++) {
+      t += 1000;
+      later += Array.from({ length: 10 }, () => capped.tracer.startSpan("lexical:keydown")).filter(sampled).length;
+    }
+    expect(later).toBe(30);
+    t += 3_600_000;
+    expect(Array.from({ length: 40 }, () => capped.tracer.startSpan("lexical:keydown")).filter(sampled)).toHaveLength(5);
+  });
 });

@@ -179,7 +179,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     [ATTR_SERVICE_VERSION]: config.serviceVersion,
     [ATTR_PROCESS_TYPE]: PROCESS_TYPES["client-main"],
   });
-  const sampler = new CriticalAwareSampler({ ratio: config.sampleRatio, forceSampledSpans: config.forceSampledSpans, isEnabled });
+  const sampler = new CriticalAwareSampler({ ratio: config.sampleRatio, sampledTracesPerMinute: config.sampledTracesPerMinute, forceSampledSpans: config.forceSampledSpans, isEnabled, now });
   const spanProcessor = new JournalingSpanProcessor(sink, redactor, config.slowSpanThresholdMs);
   const logProcessor = new JournalingLogProcessor(sink, redactor);
   const reader = new ManualMetricReader();
@@ -604,7 +604,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     status(): TelemetryStatus {
       return {
         enabled,
-        sampling: { ratio: config.sampleRatio, forceSampledSpans: config.forceSampledSpans, slowSpanThresholdMs: config.slowSpanThresholdMs },
+        sampling: { ratio: config.sampleRatio, sampledTracesPerMinute: config.sampledTracesPerMinute, forceSampledSpans: config.forceSampledSpans, slowSpanThresholdMs: config.slowSpanThresholdMs },
         installId,
         queuedItems: journal.items,
         queuedBytes: journal.bytes,

@@ -36,6 +36,11 @@ export interface TelemetryConfig {
   dataDir: string;
   /** Root-span sampling ratio, 0..1 (OTEL_TRACES_SAMPLER_ARG). Critical spans are always kept. */
   sampleRatio: number;
+  /**
+   * Most new traces the ratio samples per minute, in each process (main, renderer); past it a
+   * root is recorded unsampled (KICKTALK_SAMPLED_TRACES_PER_MINUTE). Forced spans are not capped.
+   */
+  sampledTracesPerMinute: number;
   /** Spans slower than this (ms) are exported even when not sampled ("slow sends"). */
   slowSpanThresholdMs: number;
   /** Span names always sampled (startup). */
@@ -179,6 +184,7 @@ export type HealthCheck = () => Promise<boolean>;
 /** Main's trace sampling, which the renderer applies to its own spans too. */
 export interface SamplingPolicy {
   readonly ratio: number;
+  readonly sampledTracesPerMinute: number;
   readonly forceSampledSpans: readonly string[];
   readonly slowSpanThresholdMs: number;
 }

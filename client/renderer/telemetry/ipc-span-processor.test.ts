@@ -3,6 +3,7 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import { CriticalAwareSampler, shouldExport } from "../../telemetry/sampler.ts";
+import { UNTHROTTLED } from "../../telemetry/testing/test-config.ts";
 import type { RendererSpan } from "../../telemetry/types.ts";
 import { IpcSpanProcessor } from "./ipc-span-processor.ts";
 
@@ -15,7 +16,7 @@ function rendererTracer(ratio: number, options: { maxQueue?: number } = {}) {
     ...options,
   });
   const provider = new BasicTracerProvider({
-    sampler: new CriticalAwareSampler({ ratio, forceSampledSpans: ["window:create"], isEnabled: () => true }),
+    sampler: new CriticalAwareSampler({ ratio, sampledTracesPerMinute: UNTHROTTLED, forceSampledSpans: ["window:create"], isEnabled: () => true }),
     spanProcessors: [processor],
   });
   return { tracer: provider.getTracer("test"), processor, sent };

@@ -5,9 +5,11 @@ import { ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import type { RendererSpan, SamplingPolicy } from "../../telemetry/types.ts";
+import { DEFAULT_CONFIG } from "../../telemetry/config.ts";
+import { UNTHROTTLED } from "../../telemetry/testing/test-config.ts";
 import { createRendererTracing, RENDERER_TRACER_NAME, rendererCarrier } from "./renderer-tracing.ts";
 
-const POLICY: SamplingPolicy = { ratio: 0.1, forceSampledSpans: ["main_startup_boot"], slowSpanThresholdMs: 1000 };
+const POLICY: SamplingPolicy = { ratio: 0.1, sampledTracesPerMinute: UNTHROTTLED, forceSampledSpans: ["main_startup_boot"], slowSpanThresholdMs: 1000 };
 
 function renderer(policy: SamplingPolicy, enabled = true) {
   const sent: RendererSpan[] = [];
@@ -45,6 +47,18 @@ describe("renderer tracing with main's sampling policy", () => {
     await tracing.spans.forceFlush();
     expect(carriers.map(flagOf)).toEqual(Array(50).fill("01"));
     expect(sent).toHaveLength(50);
+  });
+
+  it("with the shipped cap, a burst of sends samples ten seconds' worth of traces; a failed one is still kept", async () => {
+    const { sent, tracing, sendOnce } = renderer({ ...POLICY, ratio: 1, sampledTracesPerMinute: DEFAULT_CONFIG.sampledTracesPerMinute });
+    const carriers = Array.from({ length: 200 }, () => sendOnce());
+    const failed = sendOnce(true);
+    await tracing.spans.forceFlush();
+    const burst = Math.ceil(DEFAULT_CONFIG.sampledTracesPerMinute / 6);
+    expect(carriers.filter((c) => flagOf(c) === "01")).toHaveLength(burst);
+    expect(flagOf(failed)).toBe("00");
+    expect(sent).toHaveLength(burst + 1);
+    expect(tracing.sampler.throttledTraces).toBe(200 - burst + 1);
   });
 
   it("keeps a failed send the ratio skipped: its span goes to main, its carrier says unsampled", async () => {

@@ -29,9 +29,9 @@ export interface RendererTracing {
 }
 
 export function createRendererTracing(o: RendererTracingOptions): RendererTracing {
-  const { ratio, forceSampledSpans, slowSpanThresholdMs } = o.sampling;
+  const { ratio, sampledTracesPerMinute, forceSampledSpans, slowSpanThresholdMs } = o.sampling;
   return {
-    sampler: new CriticalAwareSampler({ ratio, forceSampledSpans, isEnabled: o.isEnabled }),
+    sampler: new CriticalAwareSampler({ ratio, sampledTracesPerMinute, forceSampledSpans, isEnabled: o.isEnabled }),
     spans: new IpcSpanProcessor({ send: o.send, keep: (span) => shouldExport(span, slowSpanThresholdMs) }),
   };
 }

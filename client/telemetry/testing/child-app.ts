@@ -4,6 +4,7 @@
 // on the same data dir, flushes what the journal replayed, prints DRAINED and exits.
 import { createTelemetry } from "../telemetry.ts";
 import { DEFAULT_CONFIG } from "../config.ts";
+import { UNTHROTTLED } from "./test-config.ts";
 
 const mode = process.env.MODE;
 const count = Number(process.env.COUNT ?? "50");
@@ -14,6 +15,7 @@ const telemetry = createTelemetry(
     endpoint: process.env.ENDPOINT ?? "",
     dataDir: process.env.DATA_DIR ?? "",
     sampleRatio: 1,
+    sampledTracesPerMinute: UNTHROTTLED,
     flushIntervalMs: 3_600_000,
     serviceVersion: "9.9.9",
   },

@@ -5,6 +5,7 @@ import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, Periodic
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ensureContextManager } from "../context-setup.ts";
 import { CriticalAwareSampler, shouldExport } from "../sampler.ts";
+import { UNTHROTTLED } from "./test-config.ts";
 
 /** Exports what JournalingSpanProcessor would journal (same shouldExport decision). */
 class KeepingProcessor implements SpanProcessor {
@@ -26,11 +27,11 @@ class KeepingProcessor implements SpanProcessor {
   }
 }
 
-export function inMemoryTracing(opts: { ratio: number; enabled?: () => boolean; slowMs?: number; forced?: string[] }) {
+export function inMemoryTracing(opts: { ratio: number; tracesPerMinute?: number; now?: () => number; enabled?: () => boolean; slowMs?: number; forced?: string[] }) {
   ensureContextManager();
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
-    sampler: new CriticalAwareSampler({ ratio: opts.ratio, forceSampledSpans: opts.forced ?? ["main_startup_boot"], isEnabled: opts.enabled ?? (() => true) }),
+    sampler: new CriticalAwareSampler({ ratio: opts.ratio, sampledTracesPerMinute: opts.tracesPerMinute ?? UNTHROTTLED, now: opts.now, forceSampledSpans: opts.forced ?? ["main_startup_boot"], isEnabled: opts.enabled ?? (() => true) }),
     spanProcessors: [new KeepingProcessor(exporter, opts.slowMs ?? 1000)],
   });
   return { exporter, provider, tracer: provider.getTracer("test"), root: ROOT_CONTEXT };
