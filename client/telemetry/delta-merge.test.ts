@@ -2,6 +2,7 @@
 // keeps one metrics entry): the arithmetic, and that an entry being sent is never rewritten.
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { PIPELINE_METRICS } from "../../catalog/metrics/pipeline.ts";
 import { mergeDeltaScopes } from "./delta-merge.ts";
 import { metricPoints, type OtlpScopeJson } from "./otlp-json.ts";
 import { createTelemetry } from "./telemetry.ts";
@@ -112,5 +113,25 @@ describe("the client journals deltas (against a fake gateway)", () => {
     const retried = new Set(metrics.slice(1).flatMap(errorPoints));
     expect(errorPoints(metrics[0]!).filter((p) => !retried.has(p))).toEqual([]);
     expect(metrics.slice(1).reduce((n, b) => n + errorsIn(b), 0)).toBe(3); // 2 re-sent as they were + 1
+  });
+
+  it("a delta the gateway refuses for good has its drop counts recorded again: the refusals stay counted", async () => {
+    gw = await startFakeGateway();
+    const config = testConfig(gw.endpoint, { retryBaseMs: 1, retryMaxMs: 1 });
+    dataDir = config.dataDir;
+    t = createTelemetry(config, { registerGlobal: false, startTimers: false });
+    gw.script([], { status: 400, body: '{"message":"malformed"}' });
+    t.tracer.startSpan("store:set").end();
+    await t.flush(); // the span's batch is refused: one trace dropped, counted in the next delta
+    await t.flush(); // that delta is refused too, with the count inside it
+    const refusedMetrics = t.status().droppedItems.export_rejected! - 1;
+    gw.script([], { status: 200 });
+    await t.flush();
+    const delivered = gw.requests.filter((r) => r.path === "/v1/metrics").at(-1)!.body as unknown as MetricsBody;
+    const drops = metricPoints(delivered.resourceMetrics.flatMap((rm) => rm.scopeMetrics) as OtlpScopeJson[], PIPELINE_METRICS.telemetryDropped.name);
+    const count = (signal: string) => drops.filter((p) => p.attributes.signal === signal && p.attributes.reason === "export_rejected").reduce((n, p) => n + p.value, 0);
+    expect(count("traces")).toBe(1);
+    expect(count("metrics")).toBe(refusedMetrics);
+    expect(refusedMetrics).toBeGreaterThan(0);
   });
 });

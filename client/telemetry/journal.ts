@@ -276,6 +276,20 @@ export class Journal {
     if (this.#garbageBytes > Math.max(64 * 1024, this.#bytes)) this.#compact();
   }
 
+  /**
+   * Gives up on entries the gateway will never take: counted as dropped for `reason` and never
+   * replayed. A metrics entry's own drop counts are recorded again (onDropMetrics), as when the
+   * bound drops one, so a drop never hides the drops before it.
+   */
+  discard(ids: readonly string[], reason: DropReason): void {
+    const known = ids.map((id) => this.#pending.get(id)).filter((e) => e !== undefined);
+    for (const e of known) {
+      if (e.sig === "metrics") this.#opts.onDropMetrics?.(this.scopes(e));
+      this.#opts.onDrop(e.sig, e.n, reason);
+    }
+    this.ack(known.map((e) => e.id));
+  }
+
   pending(): readonly PendingEntry[] {
     return [...this.#pending.values()];
   }

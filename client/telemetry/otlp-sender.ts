@@ -48,6 +48,7 @@ export interface SenderOptions {
   now: () => number;
   random: () => number;
   onExported: (sig: TelemetrySignal, items: number, bodyBytes: number) => void;
+  /** Items of an accepted request the gateway says it rejected (partial success). Whole batches given up on go through journal.discard(). */
   onDropped: (sig: TelemetrySignal, items: number, reason: DropReason) => void;
   onRetry: (sig: TelemetrySignal, error: string) => void;
   /** Cap of a Retry-After, in ms (default DEFAULT_MAX_RETRY_AFTER_MS). */
@@ -273,8 +274,7 @@ export class OtlpSender {
     }
     if (status === 413) {
       if (entries.length === 1) {
-        this.#o.journal.ack(ids);
-        this.#o.onDropped(sig, items, "payload_too_large");
+        this.#o.journal.discard(ids, "payload_too_large");
         this.state.lastExportError = error;
         return true;
       }
@@ -289,14 +289,12 @@ export class OtlpSender {
         return false;
       }
       this.#serverErrors.delete(attemptsKey);
-      this.#o.journal.ack(ids);
-      this.#o.onDropped(sig, items, "retries_exhausted");
+      this.#o.journal.discard(ids, "retries_exhausted");
       this.state.lastExportError = error;
       return true;
     }
     // Non-retryable per the OTLP spec (400 and the other 4xx): the gateway will never take this body.
-    this.#o.journal.ack(ids);
-    this.#o.onDropped(sig, items, "export_rejected");
+    this.#o.journal.discard(ids, "export_rejected");
     this.state.lastExportError = error;
     return true;
   }
