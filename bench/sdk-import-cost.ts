@@ -21,8 +21,6 @@ const VARIANTS: Readonly<Record<string, readonly string[]>> = {
     "@opentelemetry/exporter-logs-otlp-http",
     "@opentelemetry/exporter-metrics-otlp-http",
     "@opentelemetry/exporter-trace-otlp-http",
-    "@opentelemetry/instrumentation",
-    "@opentelemetry/instrumentation-http",
     "@opentelemetry/resources",
     "@opentelemetry/sdk-logs",
     "@opentelemetry/sdk-metrics",

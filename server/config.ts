@@ -86,8 +86,9 @@ const ENV = z.object({
   CHAT_SERVER_SLOW_REQUEST_MS: int(500, 1, 600_000),
   /**
    * Spans held for the forced-sampling decision; past it the oldest trace is dropped and counted.
-   * A held span with instrumentation-http's attributes is ~1–2 KB of heap, so a full buffer at
-   * the default is ~5–10 MB; under normal load it holds only the spans of requests in flight.
+   * A held HTTP server span is ~1–2 KB of heap (measured with instrumentation-http's spans, which
+   * had the same attribute keys), so a full buffer at the default is ~5–10 MB; under normal load
+   * it holds only the spans of requests in flight.
    */
   CHAT_SERVER_TRACE_BUFFER_SPANS: int(4096, 16, 1_000_000),
   /** Upper bound on flushing telemetry at shutdown, in ms. */

@@ -14,7 +14,8 @@ try {
   process.exit(2);
 }
 
-// Telemetry first, so the HTTP instrumentation is in place before the server is created.
+// Telemetry first: the server's telemetry comes from the providers the SDK registers (a meter
+// taken before that stays a no-op).
 // When it is off the SDK is not even loaded: "off" costs no SDK code or memory.
 const running: RunningTelemetry = config.telemetry.enabled
   ? (await import("./telemetry/sdk.ts")).startTelemetry(config)

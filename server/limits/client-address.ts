@@ -1,13 +1,14 @@
-// Which client a request comes from, for the rate limits' per-address buckets. By default it is
-// the TCP peer: nothing a client sends can change it. Behind the operator's load balancer every
-// peer is the balancer, so an explicit list of trusted proxies (CHAT_SERVER_TRUSTED_PROXIES)
-// says whose X-Forwarded-For to believe: only when the peer is on the list is the header read,
-// from the right, skipping the addresses of trusted proxies; the first address that is not one
-// is the client. Everything left of it was written by the client or by proxies we do not know,
-// so a client can prepend what it likes and still lands in its own bucket (the rightmost-
-// untrusted rule of MDN's X-Forwarded-For security notes). A header that is not a list of
-// addresses where it matters leaves the key at the peer: a malformed or oversized header can
-// only put its sender in the proxy's (shared, already busy) bucket, never a fresh one.
+// Which client a request comes from, for the rate limits' per-address buckets and the server
+// span's client.address. By default it is the TCP peer: nothing a client sends can change it.
+// Behind the operator's load balancer every peer is the balancer, so an explicit list of trusted
+// proxies (CHAT_SERVER_TRUSTED_PROXIES) says whose X-Forwarded-For to believe: only when the peer
+// is on the list is the header read, from the right, skipping the addresses of trusted proxies;
+// the first address that is not one is the client. Everything left of it was written by the
+// client or by proxies we do not know, so a client can prepend what it likes and still lands in
+// its own bucket (the rightmost-untrusted rule of MDN's X-Forwarded-For security notes). A header
+// that is not a list of addresses where it matters leaves the key at the peer: a malformed or
+// oversized header can only put its sender in the proxy's (shared, already busy) bucket, never a
+// fresh one.
 import type { IncomingMessage } from "node:http";
 import { BlockList, isIP } from "node:net";
 import { addressKey } from "./token-bucket.ts";
@@ -96,8 +97,13 @@ export class ClientAddresses {
     return client ?? peer;
   }
 
+  /** The address of the client that sent `req` (undefined once its socket is gone). */
+  address(req: IncomingMessage): string | undefined {
+    return this.resolve(req.socket.remoteAddress, this.#trusted === undefined ? undefined : req.headers["x-forwarded-for"]);
+  }
+
   /** The rate-limit key of the client that sent `req` (an IPv6 address by its /64). */
   key(req: IncomingMessage): string {
-    return addressKey(this.resolve(req.socket.remoteAddress, this.#trusted === undefined ? undefined : req.headers["x-forwarded-for"]));
+    return addressKey(this.address(req));
   }
 }

@@ -48,9 +48,10 @@ export class RateLimits {
   readonly badTokensPerAddress: TokenBuckets;
   readonly wsConnectsPerAddress: TokenBuckets;
   readonly wsFramesPerAddress: TokenBuckets;
+  /** Who sent a request; the server span's client.address comes from here too. */
+  readonly clients: ClientAddresses;
   /** Sockets closed for sending frames faster than wsFramesPerSocket. */
   #socketsLimited = 0;
-  readonly #clients: ClientAddresses;
 
   constructor(config: RateLimitConfig, now?: () => number) {
     this.config = config;
@@ -61,12 +62,12 @@ export class RateLimits {
     this.badTokensPerAddress = make(config.badTokensPerAddress);
     this.wsConnectsPerAddress = make(config.wsConnectsPerAddress);
     this.wsFramesPerAddress = make(config.wsFramesPerAddress);
-    this.#clients = new ClientAddresses(config.trustedProxies);
+    this.clients = new ClientAddresses(config.trustedProxies);
   }
 
   /** The per-address buckets' key for the client that sent `req` (HTTP request or WebSocket upgrade). */
   clientKey(req: IncomingMessage): string {
-    return this.#clients.key(req);
+    return this.clients.key(req);
   }
 
   /** A bucket for one socket's frames (one key, no LRU to speak of). */

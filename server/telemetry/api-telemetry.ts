@@ -11,8 +11,10 @@ import type { ServerTelemetry } from "./types.ts";
 export const SCOPE = SERVER_SERVICE;
 export const SCOPE_VERSION = "0.1.0";
 
-export function createServerTelemetry(): ServerTelemetry {
+/** `enabled` once the SDK has registered the API globals (sdk.ts); until then they are no-ops. */
+export function createServerTelemetry({ enabled = false }: { readonly enabled?: boolean } = {}): ServerTelemetry {
   return {
+    enabled,
     tracer: trace.getTracer(SCOPE, SCOPE_VERSION),
     instruments: createServerInstruments(metrics.getMeter(SCOPE, SCOPE_VERSION)),
     log: createLogEmitter(logs.getLogger(SCOPE, SCOPE_VERSION)),

@@ -1,6 +1,8 @@
 // The server's instrumentation with the real SDK setup and in-memory exporters: HTTP spans
-// continue the caller's trace and are named after the route; chat:* and link:* spans, the
+// continue the caller's trace, are named after the route, trust X-Forwarded-For only from a
+// trusted proxy and end with their response, failed or aborted; chat:* and link:* spans, the
 // catalog's metrics and the access / link_processed / error log records, compared whole.
+import { connect as connectTcp } from "node:net";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -8,6 +10,7 @@ import { METRICS } from "../../catalog/index.ts";
 import { EVENTS, PostMessageResponse, SignInResponse, chatroomChannel } from "../../protocol/index.ts";
 import { startChatServer } from "../app.ts";
 import type { ChatServer } from "../app.ts";
+import { ApiError } from "../http/errors.ts";
 import { startFixtureSite } from "../testing/fixture-site.ts";
 import type { FixtureSite } from "../testing/fixture-site.ts";
 import { startInMemoryTelemetry } from "../testing/in-memory-telemetry.ts";
@@ -25,7 +28,7 @@ let site: FixtureSite;
 let token: string;
 
 beforeAll(async () => {
-  const config = testConfig({ LINK_FETCH_TIMEOUT_MS: "2000", CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true" });
+  const config = testConfig({ LINK_FETCH_TIMEOUT_MS: "2000", CHAT_SERVER_LINKS_ALLOW_LOOPBACK: "true", CHAT_SERVER_FAULT_INJECTION: "true" });
   t = startInMemoryTelemetry(config);
   server = await startChatServer(config, t.running.telemetry);
   site = await startFixtureSite();
@@ -51,7 +54,7 @@ async function spanNamed(name: string, where: (s: ReadableSpan) => boolean = () 
 
 const points = (all: MetricPoint[], decl: { name: string }) => all.filter((p) => p.name === decl.name);
 
-/** Attributes instrumentation-http sets on every server span (ports vary per run). */
+/** Attributes the server sets on every HTTP server span (ports vary per run). */
 function httpServerAttributes(method: string, path: string, status: number, route?: string) {
   return {
     "http.request.method": method,
@@ -90,6 +93,75 @@ describe("HTTP server spans", () => {
     const span = await spanNamed("GET");
     expect(span.attributes).toEqual(httpServerAttributes("GET", "/api/unknown/thing", 404));
   });
+
+  it("name a method semconv does not know 'HTTP', keeping it as http.request.method_original", async () => {
+    expect((await api(server.url, "PROPFIND", "/api/chatrooms")).status).toBe(405);
+    const span = await spanNamed("HTTP /api/chatrooms");
+    expect(span.attributes).toEqual({ ...httpServerAttributes("_OTHER", "/api/chatrooms", 405, "/api/chatrooms"), "http.request.method_original": "PROPFIND" });
+  });
+
+  it("set url.query only when the request has one", async () => {
+    await api(server.url, "GET", "/api/chatrooms/1001?limit=5");
+    const span = await spanNamed("GET /api/chatrooms/:id");
+    expect(span.attributes).toEqual({ ...httpServerAttributes("GET", "/api/chatrooms/1001", 200, "/api/chatrooms/:id"), "url.query": "limit=5" });
+  });
+
+  it("take client.address from X-Forwarded-For only when the peer is a trusted proxy", async () => {
+    const forged = { "x-forwarded-for": "203.0.113.9" };
+    await api(server.url, "GET", "/api/chatrooms", { headers: forged });
+    const stranger = await spanNamed("GET /api/chatrooms");
+    expect(stranger.attributes).toEqual(httpServerAttributes("GET", "/api/chatrooms", 200, "/api/chatrooms"));
+
+    const proxied = await startChatServer(testConfig({ CHAT_SERVER_TRUSTED_PROXIES: "127.0.0.1" }), t.running.telemetry);
+    try {
+      await api(proxied.url, "GET", "/api/chatrooms", { headers: forged });
+      const behindProxy = await spanNamed("GET /api/chatrooms", (s) => s.attributes["server.port"] === proxied.port);
+      expect(behindProxy.attributes).toEqual({
+        ...httpServerAttributes("GET", "/api/chatrooms", 200, "/api/chatrooms"),
+        "server.port": proxied.port,
+        "client.address": "203.0.113.9",
+      });
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("mark a 5xx without an exception ERROR, error.type the status code", async () => {
+    const spy = vi.spyOn(server.state, "addMessage").mockImplementation(() => {
+      throw new ApiError(503, "busy", "try again shortly");
+    });
+    try {
+      expect((await api(server.url, "POST", "/api/chatrooms/1001/messages", { token, body: { content: "busy" } })).status).toBe(503);
+    } finally {
+      spy.mockRestore();
+    }
+    const span = await spanNamed("POST /api/chatrooms/:id/messages");
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(span.attributes).toEqual({ ...httpServerAttributes("POST", "/api/chatrooms/1001/messages", 503, "/api/chatrooms/:id/messages"), "error.type": "503" });
+  });
+
+  it("keep a thrown exception's message as the status and its class as error.type", async () => {
+    const r = await api(server.url, "GET", "/api/chatrooms", { headers: { "x-beacon-fault": "500" } });
+    expect(r.status).toBe(500);
+    const span = await spanNamed("GET /api/chatrooms");
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "fault injected by request header on GET /api/chatrooms" });
+    expect(span.attributes).toEqual({ ...httpServerAttributes("GET", "/api/chatrooms", 500, "/api/chatrooms"), "error.type": "InjectedFault" });
+    expect(span.events.map((e) => [e.name, e.attributes?.["exception.type"]])).toEqual([["exception", "InjectedFault"]]);
+  });
+
+  it("end the span of a request whose client went away before the response, as an error", async () => {
+    const socket = connectTcp(server.port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    // Answered only after FAULT_DELAY_MS (300 ms): the client leaves long before.
+    socket.write(`GET /api/chatrooms HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUser-Agent: node\r\nx-beacon-fault: delay\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    const span = await spanNamed("GET /api/chatrooms");
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "the connection closed before the response completed" });
+    const { "http.response.status_code": _sent, ...unanswered } = httpServerAttributes("GET", "/api/chatrooms", 200, "/api/chatrooms");
+    expect(span.attributes).toEqual({ ...unanswered, "error.type": "aborted" });
+    await vi.waitFor(() => expect(t.logs.getFinishedLogRecords().map((l) => l.body)).toEqual(["GET /api/chatrooms 0"]));
+  });
 });
 
 describe("RED metrics and access logs", () => {
@@ -113,7 +185,7 @@ describe("RED metrics and access logs", () => {
       expect(d.unit).toBe("s");
       expect(d.boundaries).toEqual(METRICS.httpRequestDuration.buckets);
     }
-    // instrumentation-http's own http.server.* metrics are dropped: one metric, one name.
+    // No http.server.* metrics beside the catalog's: one metric, one name.
     expect(all.filter((p) => p.name.startsWith("http."))).toEqual([]);
   });
 
@@ -155,7 +227,7 @@ describe("RED metrics and access logs", () => {
       spy.mockRestore();
     }
     const span = await spanNamed("POST /api/chatrooms/:id/messages");
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "history store unavailable" });
     expect(span.attributes).toEqual({
       ...httpServerAttributes("POST", "/api/chatrooms/1001/messages", 500, "/api/chatrooms/:id/messages"),
       "error.type": "Error",

@@ -1,7 +1,7 @@
-// An OpenTelemetry Context without per-instance closures, and the hooks that make every context
-// of a request one: the context manager's fallback when nothing is active (context-manager.ts)
-// and the propagator the SDK registers (LeanRootPropagator, below), because instrumentation-http
-// extracts each request's context onto the API's ROOT_CONTEXT itself.
+// An OpenTelemetry Context without per-instance closures, and the root every context of a request
+// derives from: the request listener extracts the caller's trace context onto LEAN_ROOT_CONTEXT
+// (http/request-telemetry.ts), and the context manager answers it when nothing is active
+// (context-manager.ts).
 //
 // Why: the API's own Context (BaseContext, @opentelemetry/api 1.9) gives every instance its own
 // getValue/setValue/deleteValue closures, assigned as properties in the constructor. On Node 24
@@ -13,14 +13,13 @@
 // span its attributes, so each request's telemetry was promoted. bench/server-overhead.ts, 45 s:
 // 2.1 KB per request survived a scavenge with telemetry on against 0.4 KB off, and V8 grew its
 // young generation to 64 MB (+38 MB resident); with these contexts 0.66 KB, and 32 MB.
-import { ROOT_CONTEXT } from "@opentelemetry/api";
-import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from "@opentelemetry/api";
+import type { Context } from "@opentelemetry/api";
 
 /**
  * Immutable, like the API's: setValue and deleteValue return a new context. Entries are a flat
  * [key, value, key, value, ...] array copied on write: a context holds a handful of keys (the
- * span, the RPC metadata, baggage, the suppress-tracing flag), so a linear scan is as fast as a
- * Map and allocates less.
+ * span, baggage, the suppress-tracing flag), so a linear scan is as fast as a Map and allocates
+ * less.
  */
 export class LeanContext implements Context {
   readonly #entries: readonly unknown[];
@@ -56,24 +55,3 @@ export class LeanContext implements Context {
 
 /** The empty context every request's contexts derive from, in place of the API's ROOT_CONTEXT. */
 export const LEAN_ROOT_CONTEXT: Context = new LeanContext();
-
-/** `inner`, extracting onto LEAN_ROOT_CONTEXT when asked to extract onto ROOT_CONTEXT. */
-export class LeanRootPropagator implements TextMapPropagator {
-  readonly #inner: TextMapPropagator;
-
-  constructor(inner: TextMapPropagator) {
-    this.#inner = inner;
-  }
-
-  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    this.#inner.inject(context, carrier, setter);
-  }
-
-  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    return this.#inner.extract(context === ROOT_CONTEXT ? LEAN_ROOT_CONTEXT : context, carrier, getter);
-  }
-
-  fields(): string[] {
-    return this.#inner.fields();
-  }
-}

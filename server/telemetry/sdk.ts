@@ -1,7 +1,7 @@
-// Starts OpenTelemetry for the chat server: HTTP auto-instrumentation (W3C trace context
-// from the client continues here), the sampler and forced-sampling buffer, RED metrics from
-// the catalog and OTLP logs. When telemetry is disabled nothing is started and every signal
-// is the API's no-op.
+// Starts OpenTelemetry for the chat server: W3C trace context propagation (the client's trace
+// continues in the server's own HTTP spans, http/request-telemetry.ts), the sampler and
+// forced-sampling buffer, RED metrics from the catalog and OTLP logs. When telemetry is
+// disabled nothing is started and every signal is the API's no-op.
 //
 // Deliberately NOT @opentelemetry/sdk-node: NodeSDK imports every exporter it can build from
 // the environment (gRPC, protobuf, Zipkin, Prometheus...) when it is loaded. Measured on top
@@ -10,15 +10,12 @@
 // +8 MB. Seed 002 allows < 10 MB in all, so the providers are built here from the same
 // parts NodeSDK would use, and registered the same way (bench/sdk-import-cost.ts measures both imports side by side).
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
-import { context, createNoopMeter, metrics, propagation, trace } from "@opentelemetry/api";
+import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { registerInstrumentations } from "@opentelemetry/instrumentation";
-import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
@@ -30,8 +27,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic
 import { PROCESS_TYPES, SERVER_SERVICE } from "../../catalog/index.ts";
 import type { ServerConfig } from "../config.ts";
 import { SCOPE_VERSION, createServerTelemetry } from "./api-telemetry.ts";
-import { UnboundEmitterContextManager } from "./context-manager.ts";
-import { LeanRootPropagator } from "./lean-context.ts";
+import { LeanRootContextManager } from "./context-manager.ts";
 import { ChatServerSampler } from "./sampling.ts";
 import type { TailBuffer } from "./tail-buffer.ts";
 import { TailSamplingTracerProvider } from "./tail-tracer.ts";
@@ -112,28 +108,15 @@ export function startTelemetry(config: ServerConfig, overrides: TelemetryOverrid
     resource,
     processors: [overrides.exportImmediately ? new SimpleLogRecordProcessor({ exporter: logExporter }) : new BatchLogRecordProcessor({ exporter: logExporter, ...BATCH })],
   });
-  // What NodeSDK.start() registers: AsyncLocalStorage context (without EventEmitter binding:
-  // context-manager.ts says why), W3C trace context + baggage propagation (its default), and
-  // the three providers as the API globals. The propagator extracts each request's context onto
-  // a LeanContext instead of the API's ROOT_CONTEXT (lean-context.ts says why).
-  context.setGlobalContextManager(new UnboundEmitterContextManager().enable());
-  propagation.setGlobalPropagator(new LeanRootPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] })));
+  // What NodeSDK.start() registers: AsyncLocalStorage context (answering a LeanContext when
+  // nothing is active: context-manager.ts), W3C trace context + baggage propagation (its
+  // default), and the three providers as the API globals.
+  context.setGlobalContextManager(new LeanRootContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   metrics.setGlobalMeterProvider(meterProvider);
   trace.setGlobalTracerProvider(tracerProvider);
   logs.setGlobalLoggerProvider(loggerProvider);
-  const unregisterInstrumentations = registerInstrumentations({
-    instrumentations: [new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true })],
-    tracerProvider,
-    // The HTTP instrumentation's own http.server.* metrics would duplicate the catalog's RED
-    // metrics under a second name; the catalog's are the ones dashboards use. A no-op meter
-    // rather than a DROP view: a dropped instrument still hashes its attributes twice per
-    // measurement before discarding it (measured: ~3 KB less garbage per request without).
-    meterProvider: { getMeter: () => createNoopMeter() },
-  });
-  // ESM imports of node:http do not pass through require hooks; one require applies the patch
-  // to the shared http.Server prototype that ESM importers use too.
-  createRequire(import.meta.url)("node:http");
-  telemetry = createServerTelemetry();
+  telemetry = createServerTelemetry({ enabled: true });
 
   let stopped: Promise<{ readonly timedOut: boolean }> | undefined;
   return {
@@ -147,12 +130,10 @@ export function startTelemetry(config: ServerConfig, overrides: TelemetryOverrid
           timer = setTimeout(() => resolve("timeout"), t.shutdownTimeoutMs);
           timer.unref();
         });
-        const done = Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()])
-          .finally(unregisterInstrumentations)
-          .then(
-            () => "done" as const,
-            () => "done" as const,
-          );
+        const done = Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]).then(
+          () => "done" as const,
+          () => "done" as const,
+        );
         const result = await Promise.race([done, timeout]);
         clearTimeout(timer);
         return { timedOut: result === "timeout" };

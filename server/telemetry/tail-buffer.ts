@@ -42,8 +42,8 @@ const toMs = (t: TimeInput | undefined) => (t === undefined ? nowMs() : hrTimeTo
 
 /**
  * A span head sampling skipped, recorded compactly until its trace is decided. It behaves as a
- * recording span to its callers (instrumentation-http sets its attributes and status on it)
- * and carries real ids, so children and log records correlate with it.
+ * recording span to its callers (the request listener sets its status code and status on it
+ * when the response ends) and carries real ids, so children and log records correlate with it.
  */
 export class DeferredSpan implements Span {
   readonly #buffer: TailBuffer;

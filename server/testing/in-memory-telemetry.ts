@@ -1,4 +1,4 @@
-// Starts the server's real telemetry setup (providers, HTTP instrumentation, sampler) with
+// Starts the server's real telemetry setup (providers, propagator, sampler) with
 // in-memory exporters for unit tests. Metrics use delta temporality so each collect() returns
 // only what was recorded since the previous one.
 import { InMemoryLogRecordExporter } from "@opentelemetry/sdk-logs";
