@@ -3,16 +3,13 @@
 // 0/1 gauge per install did not survive the fleet gateway) and timed in
 // kicktalk_dependency_check_duration.
 import { diag } from "@opentelemetry/api";
+import { httpRequest, type HttpRequest } from "./http-request.ts";
 import type { ClientInstruments, DependencyName, HealthCheck } from "./types.ts";
 
 /** A check that GETs a URL (the chat server's /healthz) and passes on 2xx. */
-export function httpHealthCheck(url: string, opts: { fetch?: typeof globalThis.fetch; timeoutMs?: number } = {}): HealthCheck {
-  const f = opts.fetch ?? globalThis.fetch;
-  return async () => {
-    const res = await f(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
-    await res.body?.cancel();
-    return res.ok;
-  };
+export function httpHealthCheck(url: string, opts: { fetch?: HttpRequest; timeoutMs?: number } = {}): HealthCheck {
+  const request = opts.fetch ?? httpRequest;
+  return async () => (await request(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) })).ok;
 }
 
 export class HealthChecker {

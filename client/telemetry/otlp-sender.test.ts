@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { httpRequest } from "./http-request.ts";
 import { Journal } from "./journal.ts";
 import { DEFAULT_MAX_RETRY_AFTER_MS, MAX_SERVER_ERROR_ATTEMPTS, OtlpSender, parseRetryAfter } from "./otlp-sender.ts";
 import { type FakeGateway, startFakeGateway } from "./testing/fake-gateway.ts";
@@ -40,7 +41,7 @@ describe("OtlpSender (against a fake gateway)", () => {
       timeoutMs: 5000,
       journal,
       resource: (kind) => [{ key: "process.type", value: { stringValue: kind } }],
-      fetch: globalThis.fetch,
+      fetch: httpRequest,
       now: () => clock,
       random: () => 0.5,
       onExported: (s, n, bytes) => events.push(`exported ${s} ${n} ${bytes > 0}`),

@@ -21,6 +21,7 @@
 import { gzipSync } from "node:zlib";
 import type { Journal, PendingEntry, ResourceKind } from "./journal.ts";
 import type { OtlpKeyValue } from "./redact.ts";
+import type { HttpAnswer, HttpRequest } from "./http-request.ts";
 import type { DropReason, TelemetrySignal } from "./types.ts";
 
 /** Attempts of one batch answered with 500-class errors outside the retryable set before it is dropped. */
@@ -44,7 +45,7 @@ export interface SenderOptions {
   timeoutMs: number;
   journal: Journal;
   resource: (kind: ResourceKind) => OtlpKeyValue[];
-  fetch: typeof globalThis.fetch;
+  fetch: HttpRequest;
   now: () => number;
   random: () => number;
   onExported: (sig: TelemetrySignal, items: number, bodyBytes: number) => void;
@@ -228,7 +229,7 @@ export class OtlpSender {
     this.state.exportRequests++;
     this.state.lastExportBytes = body.byteLength;
     const t0 = performance.now();
-    let res: Response;
+    let res: HttpAnswer;
     let text: string;
     try {
       res = await this.#o.fetch(`${this.#o.endpoint}${PATHS[sig]}`, { method: "POST", headers, body, signal: abort.signal });

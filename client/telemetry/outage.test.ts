@@ -9,6 +9,7 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "./config.ts";
+import type { HttpRequest } from "./http-request.ts";
 import { createTelemetry } from "./telemetry.ts";
 import { testConfig } from "./testing/test-config.ts";
 import type { Telemetry } from "./types.ts";
@@ -50,7 +51,7 @@ describe("a 24-hour gateway outage at the shipped settings", () => {
     const logs = new Map<string, number>();
     let received = 0;
     let requests = 0;
-    const fetch = (async (_url: string, init: RequestInit) => {
+    const fetch: HttpRequest = async (_url, init = {}) => {
       requests++;
       if (down) throw new TypeError("fetch failed: connect ECONNREFUSED");
       const body = JSON.parse(gunzipSync(init.body as Buffer).toString("utf8")) as Record<string, { scopeSpans?: { spans: { attributes: Kv[] }[] }[]; scopeLogs?: { logRecords: { body: { stringValue: string } }[] }[]; scopeMetrics?: { metrics: { name: string; sum?: { dataPoints: { asInt?: number; asDouble?: number }[] } }[] }[] }[]>;
@@ -67,7 +68,7 @@ describe("a 24-hour gateway outage at the shipped settings", () => {
           for (const m of sm.metrics)
             if (m.name === "kicktalk_messages_received") received += m.sum!.dataPoints.reduce((a, p) => a + Number(p.asInt ?? p.asDouble), 0);
       return new Response("{}", { status: 200 });
-    }) as typeof globalThis.fetch;
+    };
 
     const config = testConfig("http://127.0.0.1:9", { sampleRatio: DEFAULT_CONFIG.sampleRatio, errorDedupWindowMs: 0 });
     dataDir = config.dataDir;

@@ -37,6 +37,7 @@ import { mergeDeltaScopes } from "./delta-merge.ts";
 import { UnchangedSeries } from "./unchanged-series.ts";
 import { ManualMetricReader } from "./manual-reader.ts";
 import { countDataPoints, metricPoints, metricsToScopes, type OtlpScopeJson, toOtlpAttributes } from "./otlp-json.ts";
+import { httpRequest } from "./http-request.ts";
 import { OtlpSender } from "./otlp-sender.ts";
 import { type EntrySink, JournalingLogProcessor, JournalingSpanProcessor, redactSpanJson } from "./processors.ts";
 import { startProcessMetrics, type ProcessMetrics } from "./process-metrics.ts";
@@ -239,7 +240,7 @@ export function createTelemetry(config: TelemetryConfig, deps: TelemetryDeps = {
     timeoutMs: config.exportTimeoutMs,
     journal,
     resource: resourceAttributes,
-    fetch: deps.fetch ?? globalThis.fetch,
+    fetch: deps.fetch ?? httpRequest,
     now,
     random,
     onExported: (sig, items, bytes) => {

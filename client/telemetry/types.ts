@@ -5,6 +5,7 @@ import type { ZodType } from "zod";
 import type { IpcChannel } from "../../catalog/index.ts";
 import type { CLIENT_METRICS } from "../../catalog/metrics/client.ts";
 import type { PIPELINE_METRICS } from "../../catalog/metrics/pipeline.ts";
+import type { HttpRequest } from "./http-request.ts";
 
 export type TelemetrySignal = "traces" | "metrics" | "logs";
 
@@ -259,7 +260,8 @@ export interface Telemetry {
 /** Injectable parts, for tests and the benchmark. */
 export interface TelemetryDeps {
   now?: () => number;
-  fetch?: typeof globalThis.fetch;
+  /** The sender's HTTP client (default: http-request.ts; fetch fits too). */
+  fetch?: HttpRequest;
   random?: () => number;
   /** Register the providers as the OTel API globals (the app: true; tests: false). Default true. */
   registerGlobal?: boolean;
