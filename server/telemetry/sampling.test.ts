@@ -112,6 +112,20 @@ describe("TailBuffer", () => {
     expect(exportedNames()).toEqual(["POST /x", "late"].sort());
   });
 
+  it("lets a span started under a dropped root after it ended follow it, however many traces came between", () => {
+    const { tracer, buffer } = setup({ ratio: 0 });
+    const root = tracer.startSpan("POST /messages", { kind: SpanKind.SERVER });
+    root.end(); // fine: dropped
+    // 5,000 more requests end before the link work the first one queued (a remembered-ids map
+    // of the last 1,024 decisions forgot it here, and the late span waited in the buffer).
+    for (let i = 0; i < 5_000; i++) tracer.startSpan("GET /chatrooms", { kind: SpanKind.SERVER }).end();
+    const late = tracer.startSpan("link:process", {}, trace.setSpan(context.active(), root));
+    late.setStatus({ code: SpanStatusCode.ERROR });
+    late.end();
+    expect(exportedNames()).toEqual([]);
+    expect(buffer?.bufferedSpans).toBe(0);
+  });
+
   it("bounds the buffer: evicts the oldest undecided trace and counts its spans", () => {
     const { tracer, buffer, dropped } = setup({ ratio: 0, maxSpans: 3 });
     const roots = [0, 1].map(() => tracer.startSpan("GET /r", { kind: SpanKind.SERVER }));

@@ -31,8 +31,6 @@ export interface TailBufferOptions {
   readonly onDropped?: (spans: number) => void;
 }
 
-/** How many decided trace ids are remembered, so spans ending after their root follow it. */
-const DECIDED_MEMORY = 1024;
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
@@ -49,6 +47,15 @@ export class DeferredSpan implements Span {
   readonly #buffer: TailBuffer;
   readonly #context: SpanContext;
   readonly #parent: SpanContext | undefined;
+  /**
+   * The local root of this span's trace: itself, or its parent's root when its parent is a
+   * DeferredSpan (a deferred span's parent always is, unless it is remote: a sampled parent makes
+   * the sampler sample). A span ending after its root reads the root's decision from here.
+   */
+  readonly #root: DeferredSpan;
+  /** On a root: whether a span was started under it, and once it ended, whether it was kept. */
+  #hasChildren = false;
+  #kept: boolean | undefined;
   readonly #kind: SpanKind;
   readonly #scope: InstrumentationScope;
   readonly #startMs: number;
@@ -67,6 +74,7 @@ export class DeferredSpan implements Span {
     name: string,
     context: SpanContext,
     parent: SpanContext | undefined,
+    parentSpan: Span | undefined,
     kind: SpanKind,
     attributes: Attributes | undefined,
     links: Link[] | undefined,
@@ -77,6 +85,8 @@ export class DeferredSpan implements Span {
     this.#name = name;
     this.#context = context;
     this.#parent = parent;
+    this.#root = parentSpan instanceof DeferredSpan ? parentSpan.#root : this;
+    if (this.#root !== this) this.#root.#hasChildren = true;
     this.#kind = kind;
     this.#attributes = attributes ?? NO_ATTRIBUTES;
     this.#links = links !== undefined && links.length > 0 ? links : undefined;
@@ -98,8 +108,19 @@ export class DeferredSpan implements Span {
   get durationMs(): number {
     return this.#endMs - this.#startMs;
   }
-  get isLocalRoot(): boolean {
-    return this.#parent === undefined || this.#parent.isRemote === true;
+  get root(): DeferredSpan {
+    return this.#root;
+  }
+  /** A root nothing was started under: once it ends, no span of its trace can end later here. */
+  get isChildless(): boolean {
+    return !this.#hasChildren;
+  }
+  /** On a root: undefined until its trace is decided, then whether it is exported. */
+  get kept(): boolean | undefined {
+    return this.#kept;
+  }
+  decide(kept: boolean): void {
+    this.#kept = kept;
   }
   /** An error status, or a server span answered with a 5xx. */
   get isError(): boolean {
@@ -186,8 +207,8 @@ export class DeferredSpan implements Span {
 
 export class TailBuffer {
   readonly #opts: TailBufferOptions;
+  /** Spans that ended before their root, by trace id: only traces in flight, so it stays small. */
   readonly #pending = new Map<string, DeferredSpan[]>();
-  readonly #decided = new Map<string, boolean>();
   #buffered = 0;
   #dropped = 0;
 
@@ -204,14 +225,17 @@ export class TailBuffer {
   }
 
   onEnd(span: DeferredSpan): void {
-    const traceId = span.spanContext().traceId;
-    const decided = this.#decided.get(traceId);
-    if (decided !== undefined) {
-      if (decided) this.#export(span);
+    const root = span.root;
+    if (root.kept !== undefined) {
+      if (root.kept) this.#export(span);
       return;
     }
-    // The common case, a request without children: decided at once, nothing held.
-    if (span.isLocalRoot && !this.#pending.has(traceId)) return this.#decide(traceId, span, [span], false);
+    // The common case, a request without children: decided at once, nothing held or remembered.
+    // (Until issue 14 every decision went into a map of the last 1,024 trace ids, for spans
+    // ending after their root: its rehashing and the ids it kept were the largest part of what
+    // telemetry made survive a scavenge per request. A late span now finds its root by reference.)
+    if (span === root && span.isChildless) return this.#decide(root, [span], undefined);
+    const traceId = span.spanContext().traceId;
     let spans = this.#pending.get(traceId);
     if (spans === undefined) {
       spans = [];
@@ -219,13 +243,14 @@ export class TailBuffer {
     }
     spans.push(span);
     this.#buffered++;
-    if (span.isLocalRoot) this.#decide(traceId, span, spans, true);
+    if (span === root) this.#decide(root, spans, traceId);
     else this.#evictWhileFull();
   }
 
-  #decide(traceId: string, root: DeferredSpan, spans: DeferredSpan[], held: boolean): void {
-    if (held) {
-      this.#pending.delete(traceId);
+  /** Decides `root`'s trace from its ended spans (`heldAs`: their key in #pending, if held there). */
+  #decide(root: DeferredSpan, spans: DeferredSpan[], heldAs: string | undefined): void {
+    if (heldAs !== undefined) {
+      this.#pending.delete(heldAs);
       this.#buffered -= spans.length;
     }
     const reason: ForcedReason | undefined = spans.some((s) => s.isError)
@@ -233,7 +258,7 @@ export class TailBuffer {
       : root.kind === SpanKind.SERVER && root.durationMs >= this.#opts.slowMs
         ? "slow"
         : undefined;
-    this.#remember(traceId, reason !== undefined);
+    root.decide(reason !== undefined);
     if (reason === undefined) return;
     this.#opts.onForced?.(reason);
     for (const s of spans) this.#export(s);
@@ -241,14 +266,6 @@ export class TailBuffer {
 
   #export(span: DeferredSpan): void {
     this.#opts.next.onEnd(span.materialise(this.#opts.resource));
-  }
-
-  #remember(traceId: string, exported: boolean): void {
-    this.#decided.set(traceId, exported);
-    if (this.#decided.size > DECIDED_MEMORY) {
-      const oldest = this.#decided.keys().next().value;
-      if (oldest !== undefined) this.#decided.delete(oldest);
-    }
   }
 
   #evictWhileFull(): void {
@@ -259,7 +276,7 @@ export class TailBuffer {
       this.#pending.delete(traceId);
       this.#buffered -= spans.length;
       this.#dropped += spans.length;
-      this.#remember(traceId, false);
+      for (const s of spans) s.root.decide(false);
       this.#opts.onDropped?.(spans.length);
     }
   }

@@ -65,7 +65,7 @@ class TailSamplingTracer implements Tracer {
       return this.#sdk.startSpan(name, options, ctx);
     }
     const spanContext = { traceId, spanId: this.#ids.generateSpanId(), traceFlags: 0, ...(validParent?.traceState ? { traceState: validParent.traceState } : {}) };
-    return new DeferredSpan(this.#buffer, this.#scope, name, spanContext, validParent, kind, options.attributes, options.links, options.startTime);
+    return new DeferredSpan(this.#buffer, this.#scope, name, spanContext, validParent, trace.getSpan(ctx), kind, options.attributes, options.links, options.startTime);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
