@@ -16,7 +16,7 @@ export interface SamplerOptions {
   sampledTracesPerMinute: number;
   forceSampledSpans: readonly string[];
   isEnabled: () => boolean;
-  /** Monotonic ms (tests inject a clock). */
+  /** The throttle's clock in ms (default performance.now; createTelemetry passes its own, tests a simulated one). */
   now?: () => number;
 }
 
