@@ -7,8 +7,9 @@
 // the environment (gRPC, protobuf, Zipkin, Prometheus...) when it is loaded. Measured on top
 // of the loaded chat server (Node 24, OTel JS 0.223): importing sdk-node costs +41 MB RSS
 // (+18 MB heap used, +34 MB heap reserved); the per-signal packages this file uses cost
-// +8 MB. Seed 002 allows < 10 MB in all, so the providers are built here from the same
-// parts NodeSDK would use, and registered the same way (bench/sdk-import-cost.ts measures both imports side by side).
+// +4.3 MB (bench/server-overhead.ts: RSS once listening, on − off). Seed 002 allows < 10 MB in
+// all, so the providers are built here from the same parts NodeSDK would use, and registered
+// the same way (bench/sdk-import-cost.ts measures both imports side by side).
 import { randomUUID } from "node:crypto";
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
