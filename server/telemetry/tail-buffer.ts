@@ -207,8 +207,8 @@ export class DeferredSpan implements Span {
 
 export class TailBuffer {
   readonly #opts: TailBufferOptions;
-  /** Spans that ended before their root, by trace id: only traces in flight, so it stays small. */
-  readonly #pending = new Map<string, DeferredSpan[]>();
+  /** Spans that ended before their root, by root: only traces in flight, so it stays small. */
+  readonly #pending = new Map<DeferredSpan, DeferredSpan[]>();
   #buffered = 0;
   #dropped = 0;
 
@@ -234,23 +234,22 @@ export class TailBuffer {
     // (Until issue 14 every decision went into a map of the last 1,024 trace ids, for spans
     // ending after their root: its rehashing and the ids it kept were the largest part of what
     // telemetry made survive a scavenge per request. A late span now finds its root by reference.)
-    if (span === root && span.isChildless) return this.#decide(root, [span], undefined);
-    const traceId = span.spanContext().traceId;
-    let spans = this.#pending.get(traceId);
+    if (span === root && span.isChildless) return this.#decide(root, [span], false);
+    let spans = this.#pending.get(root);
     if (spans === undefined) {
       spans = [];
-      this.#pending.set(traceId, spans);
+      this.#pending.set(root, spans);
     }
     spans.push(span);
     this.#buffered++;
-    if (span === root) this.#decide(root, spans, traceId);
+    if (span === root) this.#decide(root, spans, true);
     else this.#evictWhileFull();
   }
 
-  /** Decides `root`'s trace from its ended spans (`heldAs`: their key in #pending, if held there). */
-  #decide(root: DeferredSpan, spans: DeferredSpan[], heldAs: string | undefined): void {
-    if (heldAs !== undefined) {
-      this.#pending.delete(heldAs);
+  /** Decides `root`'s trace from its ended spans (`held`: kept in #pending until now). */
+  #decide(root: DeferredSpan, spans: DeferredSpan[], held: boolean): void {
+    if (held) {
+      this.#pending.delete(root);
       this.#buffered -= spans.length;
     }
     const reason: ForcedReason | undefined = spans.some((s) => s.isError)
@@ -272,11 +271,11 @@ export class TailBuffer {
     while (this.#buffered > this.#opts.maxSpans) {
       const oldest = this.#pending.entries().next().value;
       if (oldest === undefined) return;
-      const [traceId, spans] = oldest;
-      this.#pending.delete(traceId);
+      const [root, spans] = oldest;
+      this.#pending.delete(root);
       this.#buffered -= spans.length;
       this.#dropped += spans.length;
-      for (const s of spans) s.root.decide(false);
+      root.decide(false);
       this.#opts.onDropped?.(spans.length);
     }
   }
