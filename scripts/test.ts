@@ -20,6 +20,8 @@ await step("setup: Debian tools (promtool, Prometheus, Alertmanager, Chromium)",
   ensureSystemTools(SYSTEM_TOOLS.promtool, SYSTEM_TOOLS.prometheus, SYSTEM_TOOLS.alertmanager, SYSTEM_TOOLS.chromium),
 );
 await step("setup: collector and vegeta builds (cached in ~/.cache/beacon)", () => $`node stack/runner/tools.ts all`);
+// `npm ci` builds it too (prepare); again here so the tests run what the server runs after any change.
+await step("setup: the chat server's one-file OpenTelemetry SDK build", () => $`node scripts/build-server-sdk.ts`);
 await step("typecheck (the project, and the k6 scripts against @types/k6)", async () => {
   await $`tsc -p tsconfig.json`;
   await $`tsc -p loadtest/tsconfig.json`;

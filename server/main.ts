@@ -34,11 +34,16 @@ try {
 
 const t = config.telemetry;
 console.log(`chat server listening on ${server.url} (WebSocket ${server.wsUrl})`);
-console.log(
-  running.enabled
-    ? `telemetry: OTLP/HTTP to ${t.otlpEndpoint} (traces sampled at ${t.sampleRatio * 100} %, forced sampling ${t.forcedSampling ? `on: errors, sign-in, requests >= ${t.slowRequestMs} ms` : "off"})`
-    : "telemetry: off (OTEL_SDK_DISABLED)",
-);
+if (running.enabled) {
+  // Already loaded by sdk.ts; says whether the one-file SDK build was fresh (telemetry/otel.ts).
+  const { sdkSource } = await import("./telemetry/otel.ts");
+  const sdk = sdkSource === "build" ? "SDK from its one-file build" : "SDK from node_modules: run `npm run build:server-sdk` for the smaller build";
+  console.log(
+    `telemetry: OTLP/HTTP to ${t.otlpEndpoint} (traces sampled at ${t.sampleRatio * 100} %, forced sampling ${t.forcedSampling ? `on: errors, sign-in, requests >= ${t.slowRequestMs} ms` : "off"}; ${sdk})`,
+  );
+} else {
+  console.log("telemetry: off (OTEL_SDK_DISABLED)");
+}
 console.log(
   config.store.path === ":memory:"
     ? "state: in memory, gone at exit (set CHAT_SERVER_DB_PATH to keep it)"

@@ -5,10 +5,10 @@
 // (http/request-telemetry.ts).
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { LEAN_ROOT_CONTEXT } from "./lean-context.ts";
+import { otel } from "./otel.ts";
 
-export class LeanRootContextManager extends AsyncLocalStorageContextManager {
+export class LeanRootContextManager extends otel.AsyncLocalStorageContextManager {
   override active(): Context {
     const active = super.active();
     return active === ROOT_CONTEXT ? LEAN_ROOT_CONTEXT : active;

@@ -3,9 +3,10 @@
 // requests are only known at the end, so traces the ratio skips are still *recorded*
 // (not exported) when forced sampling is on, and tail-buffer.ts exports them if they
 // turn out critical.
+import { SamplingDecision } from "@opentelemetry/api";
 import type { Attributes, Context, Link, SpanKind } from "@opentelemetry/api";
-import { ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace-base";
 import type { Sampler, SamplingResult } from "@opentelemetry/sdk-trace-base";
+import { otel } from "./otel.ts";
 import { ATTR_URL_PATH } from "./semconv.ts";
 
 /**
@@ -49,8 +50,8 @@ export class ChatServerSampler implements Sampler {
   readonly #delegate: Sampler;
   constructor(options: SamplerOptions) {
     const notSampled = options.forcedSampling ? recordOnly : dropAll;
-    const ratio = new TraceIdRatioBasedSampler(options.ratio);
-    this.#delegate = new ParentBasedSampler({
+    const ratio = new otel.TraceIdRatioBasedSampler(options.ratio);
+    this.#delegate = new otel.ParentBasedSampler({
       root: options.forcedSampling ? new RecordOnlyWhenDropped(ratio) : ratio,
       remoteParentNotSampled: notSampled,
       localParentNotSampled: notSampled,

@@ -4,35 +4,48 @@
 // disabled nothing is started and every signal is the API's no-op.
 //
 // Deliberately NOT @opentelemetry/sdk-node: NodeSDK imports every exporter it can build from
-// the environment (gRPC, protobuf, Zipkin, Prometheus...) when it is loaded. Measured on top
-// of the loaded chat server (Node 24, OTel JS 0.223): importing sdk-node costs +41 MB RSS
-// (+18 MB heap used, +34 MB heap reserved); the per-signal packages this file uses cost
-// +4.3 MB (bench/server-overhead.ts: RSS once listening, on − off). Seed 002 allows < 10 MB in
-// all, so the providers are built here from the same parts NodeSDK would use, and registered
-// the same way (bench/sdk-import-cost.ts measures both imports side by side).
+// the environment (gRPC, protobuf, Zipkin, Prometheus...) when it is loaded. Measured from an
+// empty process (bench/sdk-import-cost.ts, Node 24, OTel JS 0.223): sdk-node with
+// instrumentation-http costs +58.6 MB RSS, the per-signal packages this file uses +21.1 MB, and
+// the same parts as one file (otel.ts) +16.1 MB, with 1.0 MB of young-generation survivors
+// instead of 3.9. On the loaded chat server that file costs +2.8 MB RSS once listening
+// (bench/server-overhead.ts, on − off). Seed 002 allows < 10 MB in all, so the providers are
+// built here from the same parts NodeSDK would use, and registered the same way.
 import { randomUUID } from "node:crypto";
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
-import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { IMetricReader } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { PROCESS_TYPES, SERVER_SERVICE } from "../../catalog/index.ts";
 import type { ServerConfig } from "../config.ts";
 import { SCOPE_VERSION, createServerTelemetry } from "./api-telemetry.ts";
 import { LeanRootContextManager } from "./context-manager.ts";
+import { otel } from "./otel.ts";
 import { ChatServerSampler } from "./sampling.ts";
 import type { TailBuffer } from "./tail-buffer.ts";
 import { TailSamplingTracerProvider } from "./tail-tracer.ts";
 import type { ServerTelemetry } from "./types.ts";
+
+const {
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+  BasicTracerProvider,
+  BatchLogRecordProcessor,
+  BatchSpanProcessor,
+  CompositePropagator,
+  LoggerProvider,
+  MeterProvider,
+  OTLPLogExporter,
+  OTLPMetricExporter,
+  OTLPTraceExporter,
+  PeriodicExportingMetricReader,
+  SimpleLogRecordProcessor,
+  SimpleSpanProcessor,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+  resourceFromAttributes,
+} = otel;
 
 /**
  * Export every second in batches of at most 256: the SDK defaults (5 s, 512) hold several MB

@@ -10,11 +10,13 @@
 // ~22 KB more allocation per request than telemetry off, which V8 answered by growing its heap.)
 import { SpanKind, SpanStatusCode, TraceFlags } from "@opentelemetry/api";
 import type { Attributes, AttributeValue, Exception, HrTime, Link, Span, SpanContext, SpanStatus, TimeInput } from "@opentelemetry/api";
-import { hrTimeToMilliseconds, millisToHrTime, timeInputToHrTime } from "@opentelemetry/core";
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, SpanProcessor, TimedEvent } from "@opentelemetry/sdk-trace-base";
+import { otel } from "./otel.ts";
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from "./semconv.ts";
+
+const { hrTimeToMilliseconds, millisToHrTime, timeInputToHrTime } = otel;
 
 export type ForcedReason = "error" | "slow";
 

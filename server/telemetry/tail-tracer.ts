@@ -7,11 +7,9 @@
 // record instead of a full SDK span.
 import { SamplingDecision, SpanKind, context as api, trace } from "@opentelemetry/api";
 import type { Context, Span, SpanOptions, Tracer, TracerOptions, TracerProvider } from "@opentelemetry/api";
-import { isTracingSuppressed } from "@opentelemetry/core";
-import { BasicTracerProvider, RandomIdGenerator } from "@opentelemetry/sdk-trace-base";
-import type { Sampler, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { BasicTracerProvider, Sampler, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Resource } from "@opentelemetry/resources";
-import { resourceFromAttributes } from "@opentelemetry/resources";
+import { otel } from "./otel.ts";
 import { DeferredSpan, TailBuffer } from "./tail-buffer.ts";
 import type { TailBufferOptions } from "./tail-buffer.ts";
 
@@ -20,7 +18,7 @@ import type { TailBufferOptions } from "./tail-buffer.ts";
  * trace id of its own, and the SDK tracer it then calls (synchronously) must use the same one.
  */
 class PresetIdGenerator {
-  readonly #random = new RandomIdGenerator();
+  readonly #random = new otel.RandomIdGenerator();
   #next: string | undefined;
   preset(traceId: string): void {
     this.#next = traceId;
@@ -54,7 +52,7 @@ class TailSamplingTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = api.active()): Span {
     if (options.root) ctx = trace.deleteSpan(ctx);
-    if (isTracingSuppressed(ctx)) return this.#sdk.startSpan(name, options, ctx);
+    if (otel.isTracingSuppressed(ctx)) return this.#sdk.startSpan(name, options, ctx);
     const parent = trace.getSpanContext(ctx);
     const validParent = parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
     const traceId = validParent?.traceId ?? this.#ids.generateTraceId();
@@ -96,9 +94,9 @@ export class TailSamplingTracerProvider implements TracerProvider {
   readonly #tracers = new Map<string, TailSamplingTracer>();
 
   constructor(opts: TailSamplingOptions) {
-    const resource = opts.resource ?? resourceFromAttributes({});
+    const resource = opts.resource ?? otel.resourceFromAttributes({});
     this.#sampler = opts.sampler;
-    this.sdk = new BasicTracerProvider({ resource, sampler: opts.sampler, idGenerator: this.#ids, spanProcessors: [opts.exportProcessor] });
+    this.sdk = new otel.BasicTracerProvider({ resource, sampler: opts.sampler, idGenerator: this.#ids, spanProcessors: [opts.exportProcessor] });
     this.buffer = new TailBuffer({ ...opts, next: opts.exportProcessor, resource });
   }
 
