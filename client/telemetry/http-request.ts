@@ -53,8 +53,9 @@ export const httpRequest: HttpRequest = (url, init = {}) =>
       let kept = 0;
       res.on("data", (chunk: Buffer) => {
         if (kept >= MAX_BODY_BYTES) return;
-        chunks.push(chunk.subarray(0, MAX_BODY_BYTES - kept));
-        kept += Math.min(chunk.length, MAX_BODY_BYTES - kept);
+        const part = chunk.subarray(0, MAX_BODY_BYTES - kept);
+        chunks.push(part);
+        kept += part.length;
       });
       const body = new Promise<string>((ok, fail) => {
         res.once("end", () => ok(Buffer.concat(chunks).toString("utf8")));

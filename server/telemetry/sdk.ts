@@ -8,8 +8,8 @@
 // empty process (bench/sdk-import-cost.ts, Node 24, OTel JS 0.223): sdk-node with
 // instrumentation-http costs +58.6 MB RSS, the per-signal packages this file uses +21.1 MB, and
 // the same parts as one file (otel.ts) +16.1 MB, with 1.0 MB of young-generation survivors
-// instead of 3.9. On the loaded chat server that file costs +2.8 MB RSS once listening
-// (bench/server-overhead.ts, on − off). Seed 002 allows < 10 MB in all, so the providers are
+// instead of 3.9. On the loaded chat server it costs ~1–3 MB RSS once listening
+// (bench/server-overhead.ts, on − off: +2.8, +1.2 and +0.0 MB in three runs of three rounds). Seed 002 allows < 10 MB in all, so the providers are
 // built here from the same parts NodeSDK would use, and registered the same way.
 import { randomUUID } from "node:crypto";
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
