@@ -157,7 +157,8 @@ export class ChatHub {
       (c) =>
         new Promise<void>((resolve) => {
           c.ws.once("close", () => resolve());
-          c.closeReason = "shutdown";
+          // A client whose own close is under way (CLOSING) keeps its reason: client_close.
+          if (c.ws.readyState === WebSocket.OPEN) c.closeReason = "shutdown";
           c.ws.close(CLOSE_CODES.goingAway, "server shutting down");
         }),
     );
